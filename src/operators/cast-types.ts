@@ -1,0 +1,191 @@
+import { type MonoTypeOperatorFunction, map } from "rxjs";
+import type { Page, Row } from "../sources/page.js";
+import { cursorMillis } from "./filter-by-cursor.js";
+
+/** A HubSpot property type; unknown types are passed through uncast. */
+export type PropertyType =
+  | "string"
+  | "number"
+  | "bool"
+  | "datetime"
+  | "date"
+  | "enumeration"
+  | "phone_number"
+  | "json"
+  | (string & {});
+
+/** Outcome of {@link castValue}: the cast value, or a refusal (the caller keeps the original). */
+export type CastResult = { ok: true; value: unknown } | { ok: false };
+
+const FAIL: unique symbol = Symbol("uncastable");
+type Caster = (value: unknown) => unknown; // returns FAIL when the value cannot be cast
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const CANONICAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const castNumber: Caster = (value) => {
+  if (typeof value === "number") return Number.isFinite(value) ? value : FAIL;
+  if (typeof value !== "string") return FAIL;
+  let text = value.trim();
+  if (text === "") return null;
+  // HubSpot (and the seed) write thousands separators: "1,234.5".
+  if (text.includes(",")) text = text.replaceAll(",", "");
+  return NUMBER.test(text) ? Number(text) : FAIL;
+};
+
+const castBool: Caster = (value) => {
+  if (typeof value === "boolean") return value;
+  if (typeof value !== "string") return FAIL;
+  const text = value.trim().toLowerCase();
+  if (text === "true") return true;
+  if (text === "false") return false;
+  return text === "" ? null : FAIL;
+};
+
+function millisToIso(ms: number | undefined): string | typeof FAIL {
+  if (ms === undefined) return FAIL;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? FAIL : date.toISOString();
+}
+
+const castDateTime: Caster = (value) => {
+  if (value === "") return null;
+  // Most HubSpot values are already canonical; skip the parse/format round trip for them.
+  if (typeof value === "string" && CANONICAL_DATE_TIME.test(value)) return value;
+  if (typeof value !== "string" && typeof value !== "number") return FAIL;
+  return millisToIso(cursorMillis(value));
+};
+
+const castDate: Caster = (value) => {
+  if (value === "") return null;
+  if (typeof value === "string" && DATE.test(value)) return millisToIso(cursorMillis(value)) === FAIL ? FAIL : value;
+  if (typeof value !== "string" && typeof value !== "number") return FAIL;
+  const iso = millisToIso(cursorMillis(value));
+  return iso === FAIL ? FAIL : iso.slice(0, 10);
+};
+
+const castString: Caster = (value) => {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+};
+
+const passThrough: Caster = (value) => value;
+
+const CASTERS: Record<string, Caster> = {
+  number: castNumber,
+  bool: castBool,
+  boolean: castBool,
+  datetime: castDateTime,
+  "date-time": castDateTime,
+  date: castDate,
+  string: castString,
+  enumeration: castString,
+  phone_number: castString,
+  json: castString,
+  object_coordinates: castString,
+};
+
+function casterFor(type: PropertyType): Caster {
+  return CASTERS[type] ?? passThrough;
+}
+
+function applyCaster(caster: Caster, value: unknown): unknown {
+  // null and absent stay as they are for every type.
+  return value === null || value === undefined ? value : caster(value);
+}
+
+/**
+ * Casts one HubSpot property value to its declared type.
+ *
+ * - number: `"123"` → 123, `"67340.0"` → 67340, `"1,234.5"` → 1234.5
+ * - bool: `"TRUE"`/`"false"` (any case) → boolean
+ * - datetime: ISO, date, epoch-ms number or numeric string → `"YYYY-MM-DDTHH:mm:ss.sssZ"` (UTC)
+ * - date: ISO date-time (its UTC day), date or epoch ms → `"YYYY-MM-DD"`
+ * - string, enumeration, phone_number, json: → string (`""` stays `""`, a real value of a text property)
+ * - every other type: `""` → null; null stays null; unknown types pass through.
+ *
+ * @example
+ * castValue("1,234.5", "number"); // { ok: true, value: 1234.5 }
+ * castValue("12;34", "number");   // { ok: false }
+ */
+export function castValue(value: unknown, type: PropertyType): CastResult {
+  const cast = applyCaster(casterFor(type), value);
+  return cast === FAIL ? { ok: false } : { ok: true, value: cast };
+}
+
+/** Options of {@link castTypes}. */
+export interface CastTypesOptions {
+  /** Called once per property per operator instance with the first value that could not be cast. */
+  onUncastable?: (property: string, value: unknown) => void;
+  /** Nested object holding the properties. @default "properties" */
+  field?: string;
+  /** Prefix of the unnested top-level copies. @default "properties_" */
+  prefix?: string;
+}
+
+/**
+ * Casts `row.properties[name]` and `row["properties_" + name]` to the types HubSpot declares for them.
+ *
+ * An uncastable value keeps its original form (never lose data) and is reported once per property.
+ *
+ * ```
+ * source: --a--|   a = [{ properties: { n: "1,5" }, properties_n: "1,5" }]
+ * castTypes({ n: "number" })
+ * result: --b--|   b = [{ properties: { n: 15 }, properties_n: 15 }]
+ * ```
+ *
+ * @example
+ * page$.pipe(unnestProperties(), castTypes({ amount: "number", closedate: "datetime" }, { onUncastable: warn }));
+ */
+export function castTypes(
+  types: Readonly<Record<string, PropertyType>>,
+  { onUncastable, field = "properties", prefix = "properties_" }: CastTypesOptions = {},
+): MonoTypeOperatorFunction<Page> {
+  const byName = new Map<string, Caster>();
+  const byTopKey = new Map<string, [string, Caster]>();
+  for (const [name, type] of Object.entries(types)) {
+    const caster = casterFor(type);
+    if (caster === passThrough) continue;
+    byName.set(name, caster);
+    byTopKey.set(prefix + name, [name, caster]);
+  }
+  const reported = new Set<string>();
+  const cast = (name: string, caster: Caster, value: unknown): unknown => {
+    const result = applyCaster(caster, value);
+    if (result !== FAIL) return result;
+    if (onUncastable && !reported.has(name)) {
+      reported.add(name);
+      onUncastable(name, value);
+    }
+    return value;
+  };
+  const castProps = (props: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const key in props) {
+      const caster = byName.get(key);
+      out[key] = caster === undefined ? props[key] : cast(key, caster, props[key]);
+    }
+    return out;
+  };
+  const castRow = (row: Row): Row => {
+    const out: Row = {};
+    for (const key in row) {
+      const value = row[key];
+      if (key === field && value !== null && typeof value === "object" && !Array.isArray(value)) {
+        out[key] = castProps(value as Record<string, unknown>);
+        continue;
+      }
+      const entry = byTopKey.get(key);
+      out[key] = entry === undefined ? value : cast(entry[0], entry[1], value);
+    }
+    return out;
+  };
+  return map((page) => {
+    const records = page.records;
+    const out = new Array<Row>(records.length);
+    for (let i = 0; i < records.length; i++) out[i] = castRow(records[i] as Row);
+    return { ...page, records: out };
+  });
+}
