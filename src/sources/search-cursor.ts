@@ -1,0 +1,96 @@
+import type { Row } from "./page.js";
+
+/**
+ * Keyset paging over HubSpot's CRM search, so that the 10,000-result cap is never reached and
+ * nothing is lost when records change while we read.
+ *
+ * `range`: ask for `modified >= lo` sorted ascending, first page only (no `after` offset, which shifts
+ * when records change and stops at 10,000); the next query starts at the last page's last timestamp,
+ * skipping the ids already emitted at exactly that millisecond.
+ * `drain`: when a whole page shares one millisecond (bulk updates), walk that millisecond by
+ * `hs_object_id > afterId` sorted by id (numeric on HubSpot), then continue the range after it.
+ */
+export type SearchCursor =
+  | { mode: "range"; lo: number; seenAtLo: readonly string[] }
+  | { mode: "drain"; at: number; afterId: string };
+
+export interface SearchStep {
+  /** Records of the page that were not already emitted. */
+  fresh: Row[];
+  /** Where to continue, or undefined when the read is complete. */
+  next?: SearchCursor;
+  /** Newest modification time among the page's records (epoch ms), if any. */
+  maxModified?: number;
+}
+
+export const SEARCH_PAGE_SIZE = 200;
+
+/** Epoch ms of a record's last modification, from the search property or `updatedAt`. */
+export function modifiedMillis(row: Row, property: string): number {
+  const props = row.properties as Record<string, unknown> | undefined;
+  const raw = props?.[property] ?? row.updatedAt;
+  if (typeof raw === "number") return raw;
+  if (typeof raw === "string") {
+    if (/^\d+$/.test(raw)) return Number(raw);
+    const ms = Date.parse(raw);
+    if (Number.isFinite(ms)) return ms;
+  }
+  return Number.NaN;
+}
+
+/** The search body for a cursor position. */
+export function searchBody(cursor: SearchCursor, property: string, properties: readonly string[], limit: number) {
+  if (cursor.mode === "range") {
+    return {
+      filterGroups: [{ filters: [{ propertyName: property, operator: "GTE", value: String(cursor.lo) }] }],
+      sorts: [{ propertyName: property, direction: "ASCENDING" }],
+      properties,
+      limit,
+    };
+  }
+  return {
+    filterGroups: [
+      {
+        filters: [
+          { propertyName: property, operator: "EQ", value: String(cursor.at) },
+          { propertyName: "hs_object_id", operator: "GT", value: cursor.afterId },
+        ],
+      },
+    ],
+    sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+    properties,
+    limit,
+  };
+}
+
+/** Decide what a page means and where to go next (pure; table-tested). */
+export function stepSearch(cursor: SearchCursor, results: readonly Row[], property: string, limit: number): SearchStep {
+  let maxModified: number | undefined;
+  for (const r of results) {
+    const m = modifiedMillis(r, property);
+    if (Number.isFinite(m) && (maxModified === undefined || m > maxModified)) maxModified = m;
+  }
+  const full = results.length >= limit;
+  if (cursor.mode === "drain") {
+    const last = results[results.length - 1];
+    const next: SearchCursor | undefined =
+      full && last ? { mode: "drain", at: cursor.at, afterId: String(last.id) } : { mode: "range", lo: cursor.at + 1, seenAtLo: [] };
+    return { fresh: [...results], next, maxModified };
+  }
+  const seen = new Set(cursor.seenAtLo);
+  const fresh = results.filter((r) => !(seen.has(String(r.id)) && modifiedMillis(r, property) === cursor.lo));
+  if (!full) return { fresh, maxModified };
+  const lastAt = modifiedMillis(results[results.length - 1] as Row, property);
+  if (!Number.isFinite(lastAt) || lastAt <= cursor.lo) {
+    return { fresh, next: { mode: "drain", at: cursor.lo, afterId: "0" }, maxModified };
+  }
+  const seenAtLast = results.filter((r) => modifiedMillis(r, property) === lastAt).map((r) => String(r.id));
+  return { fresh, next: { mode: "range", lo: lastAt, seenAtLo: seenAtLast }, maxModified };
+}
+
+/** Numeric comparison of HubSpot ids (numeric strings of any length): never compare them as text. */
+export function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,128 @@
+import type { CrmObjectSource, StreamDef } from "./stream-def.js";
+
+const ENGAGEMENT_ASSOCIATIONS = ["contacts", "companies", "deals", "tickets"];
+
+/** A CRM object stream: search-based incremental on the last-modified property, unnested properties. */
+function crm(
+  name: string,
+  objectType: string,
+  scopes: string[],
+  extra: Partial<CrmObjectSource> = {},
+  modifiedProperty = "hs_lastmodifieddate",
+): StreamDef {
+  return {
+    name,
+    source: { kind: "crm-object", objectType, modifiedProperty, ...extra },
+    primaryKey: [["id"]],
+    cursorField: "updatedAt",
+    incremental: "server",
+    scopes,
+    unnest: true,
+  };
+}
+
+/**
+ * THE TABLE: every stream this connector reads, one small entry each.
+ * Scopes are the ones the seed's documentation lists as required for reading the stream itself.
+ */
+export const STREAMS: readonly StreamDef[] = [
+  crm("contacts", "contacts", ["crm.objects.contacts.read"], { associations: ["companies"] }, "lastmodifieddate"),
+  crm("companies", "companies", ["crm.objects.companies.read"], { associations: ["contacts"] }),
+  crm("deals", "deals", ["crm.objects.deals.read"], { associations: ["contacts", "companies", "line_items"] }),
+  crm("tickets", "tickets", ["tickets"], { associations: ["contacts", "companies", "deals"] }),
+  crm("products", "products", ["e-commerce"]),
+  crm("line_items", "line_items", ["e-commerce"]),
+  crm("goals", "goal_targets", ["crm.objects.goals.read"]),
+  crm("leads", "leads", ["crm.objects.leads.read"], { associations: ["contacts", "companies"] }),
+  crm("deal_splits", "deal_split", ["crm.objects.deals.read"]),
+  crm("engagements_calls", "calls", ["crm.objects.contacts.read"], { associations: ENGAGEMENT_ASSOCIATIONS }),
+  crm("engagements_emails", "emails", ["crm.objects.contacts.read", "sales-email-read"], {
+    associations: ENGAGEMENT_ASSOCIATIONS,
+  }),
+  crm("engagements_meetings", "meetings", ["crm.objects.contacts.read"], { associations: ENGAGEMENT_ASSOCIATIONS }),
+  crm("engagements_notes", "notes", ["crm.objects.contacts.read"], { associations: ENGAGEMENT_ASSOCIATIONS }),
+  crm("engagements_tasks", "tasks", ["crm.objects.contacts.read"], { associations: ENGAGEMENT_ASSOCIATIONS }),
+  {
+    ...crm("deals_archived", "deals", ["crm.objects.deals.read"], {
+      archived: true,
+      associations: ["contacts", "companies", "line_items"],
+    }),
+    cursorField: "archivedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+  },
+  {
+    name: "owners",
+    source: { kind: "endpoint", path: "/crm/v3/owners", recordsPath: "results", paginator: { kind: "after", limit: 100 } },
+    primaryKey: [["id"]],
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes: ["crm.objects.owners.read"],
+  },
+  {
+    name: "owners_archived",
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/owners",
+      query: { archived: "true" },
+      recordsPath: "results",
+      paginator: { kind: "after", limit: 100 },
+    },
+    primaryKey: [["id"]],
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes: ["crm.objects.owners.read"],
+  },
+  {
+    name: "properties",
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/properties/{objectType}",
+      recordsPath: "results",
+      paginator: { kind: "single" },
+      fanOut: {
+        param: "objectType",
+        as: "objectType",
+        ignoreForbidden: true,
+        values: ["contacts", "companies", "deals", "tickets", "products", "line_items", "calls", "emails", "meetings"]
+          .concat(["notes", "tasks", "leads", "goal_targets"]),
+      },
+    },
+    primaryKey: [["objectType"], ["name"]],
+    scopes: [],
+  },
+  {
+    name: "deal_pipelines",
+    source: { kind: "endpoint", path: "/crm/v3/pipelines/deals", recordsPath: "results", paginator: { kind: "single" } },
+    primaryKey: [["pipelineId"]],
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes: ["crm.objects.contacts.read"],
+    aliases: { id: "pipelineId" },
+  },
+  {
+    name: "ticket_pipelines",
+    source: { kind: "endpoint", path: "/crm/v3/pipelines/tickets", recordsPath: "results", paginator: { kind: "single" } },
+    primaryKey: [["id"]],
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes: ["tickets"],
+  },
+];
+
+/** Custom object schemas as /crm/v3/schemas describes them. */
+export interface CustomObjectSchema {
+  name: string;
+  objectTypeId: string;
+  fullyQualifiedName?: string;
+}
+
+/** A stream for a custom object; prefixed `custom_object_` when its name collides with a built-in stream. */
+export function customObjectStream(schema: CustomObjectSchema, taken: ReadonlySet<string>): StreamDef {
+  const name = taken.has(schema.name) ? `custom_object_${schema.name}` : schema.name;
+  return { ...crm(name, schema.objectTypeId, ["crm.objects.custom.read"]), name };
+}
