@@ -21,7 +21,7 @@ export function secretsOf(config: Pick<Config, "credentials">): string[] {
 
 // Also caught without knowing the secret: bearer headers, OAuth form/JSON fields, HubSpot
 // private-app tokens (pat-<region>-<uuid>), e.g. an access token freshly minted by a refresh.
-const BEARER = /\bBearer\s+[^\s"'`,;]+/gi;
+const BEARER = /\b(Bearer\s+)[^\s"'`,;]+/gi;
 const TOKEN_FIELD = /\b((?:access_token|refresh_token|client_secret)["']?\s*[=:]\s*["']?)[^\s"'&,;}]+/gi;
 const PRIVATE_APP_TOKEN = /\bpat-[a-z]{2,4}\d*-[0-9a-f-]{8,}/gi;
 
@@ -39,7 +39,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   // Longest first, so a secret that contains another is not left half-masked.
   for (const form of variantsOf(secrets).sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
   return out
-    .replace(BEARER, `Bearer ${REDACTED}`)
+    .replace(BEARER, `$1${REDACTED}`)
     .replace(TOKEN_FIELD, `$1${REDACTED}`)
     .replace(PRIVATE_APP_TOKEN, REDACTED);
 }

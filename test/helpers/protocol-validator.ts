@@ -30,6 +30,19 @@ let ajv: Ajv | undefined;
 let schemaId = "";
 const compiled = new Map<string, ValidateFunction>();
 
+/**
+ * An ajv for Airbyte-flavoured schemas (also our own connectionSpecification): draft-07, all
+ * errors, `strict: false` because they use non-standard keywords (existingJavaType,
+ * airbyte_secret, order), and the two formats they name defined here rather than pulling in
+ * ajv-formats.
+ */
+export function newAjv(): Ajv {
+  const instance = new Ajv({ strict: false, allErrors: true });
+  instance.addFormat("uri", (s: string) => URL.canParse(s));
+  instance.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
+  return instance;
+}
+
 /** Compiles (once) the validator for one entry of the schema's `definitions`. */
 function validatorFor(definition: string): ValidateFunction {
   const cached = compiled.get(definition);
@@ -37,11 +50,7 @@ function validatorFor(definition: string): ValidateFunction {
   if (!ajv) {
     const schema = parse(readFileSync(SCHEMA_PATH, "utf8")) as { $id: string };
     schemaId = schema.$id;
-    // strict: false because the schema uses non-standard keywords (existingJavaType); the two
-    // formats it names are defined here rather than pulling in ajv-formats.
-    ajv = new Ajv({ strict: false, allErrors: true });
-    ajv.addFormat("uri", (s: string) => URL.canParse(s));
-    ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
+    ajv = newAjv();
     ajv.addSchema(schema);
   }
   const validate = ajv.getSchema(`${schemaId}#/definitions/${definition}`);
