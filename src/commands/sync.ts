@@ -1,0 +1,120 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Config, parseConfig, readConfigFile, serializeConfig } from "../config.js";
+import { SourceError } from "../errors.js";
+import type { PipelineEvents, StreamSummary } from "../pipeline.js";
+import type { ConfiguredCatalog } from "../protocol/catalog.js";
+import { type StateMap, readStateFile, writeStateFileAtomic } from "../protocol/state.js";
+import { redactorFor } from "../redact.js";
+import { createSink, multiSink } from "../sinks/index.js";
+import type { Sink } from "../sinks/sink.js";
+import type { StreamState } from "../sources/page.js";
+import { HubSpotSource } from "../source.js";
+import { exitCodeOfRun, runSource } from "./connector.js";
+import { Progress } from "./progress.js";
+
+export interface SyncInputs {
+  configPath?: string;
+  streams?: string[];
+  sinks: string[];
+  out: string;
+  statePath?: string;
+  fullRefresh?: boolean;
+  demo?: boolean;
+  scale?: string;
+}
+
+/** File sinks checkpoint less often: each checkpoint finishes a Parquet part file. */
+const FILE_CHECKPOINT = { everyMs: 60_000, everyRecords: 500_000 };
+
+async function demoConfig(scale: string): Promise<{ config: Config; stop: () => Promise<void> }> {
+  const { startSimulator } = await import("../simulator/index.js");
+  const sim = await startSimulator({ seed: 1, scale: scale as "small", tier: "pro", latencyMs: [5, 20] });
+  const { config } = parseConfig({
+    credentials: { credentials_title: "Private App Credentials", access_token: sim.credentials.privateAppToken },
+    base_url: sim.url,
+    rate_limit_tier: "professional",
+    max_concurrent_streams: 6,
+  });
+  return { config, stop: () => sim.close() };
+}
+
+/** Human mode: sync streams into files with progress on a TTY, state in a file, a summary at the end. */
+export async function syncCommand(inputs: SyncInputs): Promise<number> {
+  let stopSimulator: (() => Promise<void>) | undefined;
+  let config: Config;
+  if (inputs.demo) {
+    const demo = await demoConfig(inputs.scale ?? "small");
+    config = demo.config;
+    stopSimulator = demo.stop;
+    process.stderr.write(`demo: syncing from the embedded HubSpot simulator at ${config.baseUrl}\n`);
+  } else {
+    if (!inputs.configPath) throw new SourceError("sync needs --config FILE (or --demo)", "CONFIG_MISSING", "config");
+    const parsed = await readConfigFile(inputs.configPath);
+    for (const w of parsed.warnings) process.stderr.write(`warning: config ${w}\n`);
+    config = parsed.config;
+  }
+  const redact = redactorFor(config);
+  await mkdir(inputs.out, { recursive: true });
+  const statePath = inputs.statePath ?? (inputs.demo ? join(inputs.out, "state.json") : undefined);
+  const states: StateMap = statePath && existsSync(statePath) ? await readStateFile(statePath) : new Map();
+  const progress = new Progress(process.stderr, (t) => redact(t));
+
+  const source = new HubSpotSource(config, {
+    log: (level, message) => progress.log(level, message),
+    onRefreshTokenRotated: async (token) => {
+      redact.add(token);
+      if (config.credentials.kind === "oauth") config.credentials.refreshToken = token;
+      if (inputs.configPath) await persistRotatedToken(inputs.configPath, config);
+      progress.log("info", "HubSpot rotated the OAuth refresh token; the config file was updated");
+    },
+  });
+  const sinks: Sink[] = inputs.sinks.map((kind) => createSink(kind as "ndjson", { dir: inputs.out }));
+  const sink = sinks.length === 1 ? (sinks[0] as Sink) : multiSink(sinks);
+  const errors: unknown[] = [];
+  let summaries: StreamSummary[] = [];
+  try {
+    const available = await source.streams();
+    const wanted = inputs.streams?.length ? new Set(inputs.streams) : undefined;
+    const unknown = [...(wanted ?? [])].filter((n) => !available.some((d) => d.name === n));
+    if (unknown.length) {
+      throw new SourceError(`unknown stream(s): ${unknown.join(", ")}; available: ${available.map((d) => d.name).join(", ")}`, "STREAM_UNKNOWN", "config");
+    }
+    const catalog: ConfiguredCatalog = {
+      streams: available
+        .filter((d) => !wanted || wanted.has(d.name))
+        .map((d) => ({
+          name: d.name,
+          syncMode: d.incremental && !inputs.fullRefresh ? "incremental" : "full_refresh",
+          destinationSyncMode: "append",
+        })),
+    };
+    const events: PipelineEvents = {
+      status: (stream, status) => progress.status(stream, status),
+      state: async (stream, state: StreamState) => {
+        states.set(stream, state);
+        if (statePath) await writeStateFileAtomic(statePath, states);
+      },
+      log: (level, message) => progress.log(level, message),
+      streamError: (stream, err) => progress.log("error", `${stream} failed: ${(err as Error).message ?? err}`),
+      progress: (stream, records) => progress.records(stream, records, source.transport.stats()),
+    };
+    summaries = await runSource(source, sink, events, catalog, states, errors, FILE_CHECKPOINT);
+    await sink.close();
+  } finally {
+    progress.stop();
+    source.close();
+    await stopSimulator?.();
+  }
+  process.stderr.write(progress.summary(summaries, source.transport.stats(), inputs.out));
+  return exitCodeOfRun(summaries, errors);
+}
+
+async function persistRotatedToken(path: string, config: Config): Promise<void> {
+  const raw = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+  const next = { ...raw, credentials: serializeConfig(config).credentials };
+  await writeFile(`${path}.tmp`, JSON.stringify(next, null, 2));
+  const { rename } = await import("node:fs/promises");
+  await rename(`${path}.tmp`, path);
+}
