@@ -455,7 +455,8 @@ function credentialsKind(raw: Record<string, unknown>, problems: string[]): Cred
 function secretField(raw: Record<string, unknown>, key: string, problems: string[]): string | undefined {
   const value = raw[key];
   if (value === undefined || value === null) problems.push(`credentials.${key}: required`);
-  else if (typeof value !== "string" || value.trim() === "") problems.push(`credentials.${key}: must be a non-empty string`);
+  else if (typeof value !== "string" || value.trim() === "")
+    problems.push(`credentials.${key}: must be a non-empty string`);
   else return value.trim();
   return undefined;
 }

@@ -190,8 +190,16 @@ describe("parseConfig: invalid configs", () => {
         'credentials.credentials_title: required when both access_token and OAuth fields are given ("Private App Credentials" or "OAuth Credentials")',
       ],
     ],
-    ["a blank token", { credentials: { access_token: "   " } }, ["credentials.access_token: must be a non-empty string"]],
-    ["a numeric token", { credentials: { access_token: 123 } }, ["credentials.access_token: must be a non-empty string"]],
+    [
+      "a blank token",
+      { credentials: { access_token: "   " } },
+      ["credentials.access_token: must be a non-empty string"],
+    ],
+    [
+      "a numeric token",
+      { credentials: { access_token: 123 } },
+      ["credentials.access_token: must be a non-empty string"],
+    ],
     [
       "a start_date without time",
       { credentials: pat, start_date: "2024-01-31" },

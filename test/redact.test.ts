@@ -27,13 +27,21 @@ describe("redact", () => {
       "body grant_type=refresh_token&refresh_token=unknown-1&client_secret=unknown-2",
       "body grant_type=refresh_token&refresh_token=***&client_secret=***",
     ],
-    ["a JSON access_token field", '{"access_token": "fresh-token", "expires_in": 1800}', '{"access_token": "***", "expires_in": 1800}'],
+    [
+      "a JSON access_token field",
+      '{"access_token": "fresh-token", "expires_in": 1800}',
+      '{"access_token": "***", "expires_in": 1800}',
+    ],
     [
       "a HubSpot private-app token it was not told about",
       "copied pat-na1-0a1b2c3d-4e5f-6789-abcd-ef0123456789 by mistake",
       "copied *** by mistake",
     ],
-    ["nothing in a clean message", "429 from POST /crm/v3/objects/contacts/search", "429 from POST /crm/v3/objects/contacts/search"],
+    [
+      "nothing in a clean message",
+      "429 from POST /crm/v3/objects/contacts/search",
+      "429 from POST /crm/v3/objects/contacts/search",
+    ],
   ])("masks %s", (_label, text, expected) => {
     expect(redact(text, ["tok-abc123"])).toBe(expected);
   });

@@ -73,7 +73,13 @@ export interface StreamStatusTrace {
 export interface EstimateTrace {
   type: "ESTIMATE";
   emitted_at: number;
-  estimate: { name: string; type: "STREAM" | "SYNC"; row_estimate?: number; byte_estimate?: number; namespace?: string };
+  estimate: {
+    name: string;
+    type: "STREAM" | "SYNC";
+    row_estimate?: number;
+    byte_estimate?: number;
+    namespace?: string;
+  };
 }
 
 export interface TraceMessage {
@@ -149,7 +155,10 @@ export function stateMessage(stream: string, streamState: StreamState, recordCou
 
 /** A LOG line; run `message` through `redact` first if it may quote a request. */
 export function logMessage(level: LogLevel, message: string, stackTrace?: string): LogMessage {
-  return { type: "LOG", log: stackTrace === undefined ? { level, message } : { level, message, stack_trace: stackTrace } };
+  return {
+    type: "LOG",
+    log: stackTrace === undefined ? { level, message } : { level, message, stack_trace: stackTrace },
+  };
 }
 
 /**
@@ -191,7 +200,11 @@ export function errorTrace(input: ErrorTraceInput, now: number): TraceMessage {
 export function estimateTrace(stream: string, rows: number, now: number): TraceMessage {
   return {
     type: "TRACE",
-    trace: { type: "ESTIMATE", emitted_at: ms(now), estimate: { name: stream, type: "STREAM", row_estimate: ms(rows) } },
+    trace: {
+      type: "ESTIMATE",
+      emitted_at: ms(now),
+      estimate: { name: stream, type: "STREAM", row_estimate: ms(rows) },
+    },
   };
 }
 

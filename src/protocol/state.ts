@@ -45,8 +45,9 @@ export async function readStateFile(path: string): Promise<StateMap> {
 function parseWithHeadline(raw: unknown, headline: string): StateMap {
   const states: StateMap = new Map();
   try {
-    if (Array.isArray(raw)) raw.forEach((item, i) => addMessage(unwrap(item), `state[${i}]`, states));
-    else if (isObject(raw)) addObject(unwrapObject(raw), states);
+    if (Array.isArray(raw)) {
+      for (const [i, item] of raw.entries()) addMessage(unwrap(item), `state[${i}]`, states);
+    } else if (isObject(raw)) addObject(unwrapObject(raw), states);
     else if (raw !== null && raw !== undefined) throw new Unreadable("state: must be a JSON array or object");
   } catch (err) {
     if (err instanceof Unreadable) throw new ConfigError(headline, [err.message]);
@@ -89,7 +90,7 @@ function addMessage(item: unknown, at: string, states: StateMap): void {
   else if (type === "GLOBAL") {
     const list = isObject(item.global) ? item.global.stream_states : undefined;
     if (!Array.isArray(list)) throw new Unreadable(`${at}.global.stream_states: must be an array`);
-    list.forEach((s, i) => addStreamState(s, `${at}.global.stream_states[${i}]`, states));
+    for (const [i, s] of list.entries()) addStreamState(s, `${at}.global.stream_states[${i}]`, states);
   } else if (type === "LEGACY") addLegacy(item, at, states);
   else throw new Unreadable(`${at}.type: must be STREAM, GLOBAL or LEGACY`);
 }

@@ -65,7 +65,8 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 
 function params(e: ErrorObject): string {
   if (e.keyword === "enum") return `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
-  if (e.keyword === "additionalProperties") return `: ${(e.params as { additionalProperty: string }).additionalProperty}`;
+  if (e.keyword === "additionalProperties")
+    return `: ${(e.params as { additionalProperty: string }).additionalProperty}`;
   return "";
 }
 
@@ -140,7 +141,9 @@ export function expectValidLines(stdout: string): ParsedMessage[] {
     }
     const errors = validateMessage(parsed);
     if (errors.length > 0) {
-      throw new Error(`stdout line ${i + 1} is not a valid AirbyteMessage:\n  ${errors.join("\n  ")}\n${line.slice(0, 500)}`);
+      throw new Error(
+        `stdout line ${i + 1} is not a valid AirbyteMessage:\n  ${errors.join("\n  ")}\n${line.slice(0, 500)}`,
+      );
     }
     messages.push(parsed as ParsedMessage);
   }

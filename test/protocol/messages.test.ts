@@ -63,7 +63,11 @@ const cases: [string, AirbyteMessage, unknown][] = [
     streamStatus("contacts", status, NOW),
     {
       type: "TRACE",
-      trace: { type: "STREAM_STATUS", emitted_at: NOW, stream_status: { stream_descriptor: { name: "contacts" }, status } },
+      trace: {
+        type: "STREAM_STATUS",
+        emitted_at: NOW,
+        stream_status: { stream_descriptor: { name: "contacts" }, status },
+      },
     },
   ]),
   [
@@ -85,7 +89,12 @@ const cases: [string, AirbyteMessage, unknown][] = [
   [
     "errorTrace with stream",
     errorTrace(
-      { message: "HubSpot rejected the token", internalMessage: "HTTP 401", failureType: "config_error", stream: "deals" },
+      {
+        message: "HubSpot rejected the token",
+        internalMessage: "HTTP 401",
+        failureType: "config_error",
+        stream: "deals",
+      },
       NOW,
     ),
     {
@@ -119,7 +128,11 @@ const cases: [string, AirbyteMessage, unknown][] = [
     errorTrace({ message: "HubSpot kept answering 502", failureType: "transient_error" }, NOW),
     {
       type: "TRACE",
-      trace: { type: "ERROR", emitted_at: NOW, error: { message: "HubSpot kept answering 502", failure_type: "transient_error" } },
+      trace: {
+        type: "ERROR",
+        emitted_at: NOW,
+        error: { message: "HubSpot kept answering 502", failure_type: "transient_error" },
+      },
     },
   ],
   [
@@ -127,7 +140,11 @@ const cases: [string, AirbyteMessage, unknown][] = [
     estimateTrace("contacts", 48213, NOW + 1),
     {
       type: "TRACE",
-      trace: { type: "ESTIMATE", emitted_at: NOW + 1, estimate: { name: "contacts", type: "STREAM", row_estimate: 48213 } },
+      trace: {
+        type: "ESTIMATE",
+        emitted_at: NOW + 1,
+        estimate: { name: "contacts", type: "STREAM", row_estimate: 48213 },
+      },
     },
   ],
   [
@@ -143,7 +160,10 @@ const cases: [string, AirbyteMessage, unknown][] = [
   [
     "connectionStatus failed",
     connectionStatus(false, "401 from /crm/v3/owners: invalid token"),
-    { type: "CONNECTION_STATUS", connectionStatus: { status: "FAILED", message: "401 from /crm/v3/owners: invalid token" } },
+    {
+      type: "CONNECTION_STATUS",
+      connectionStatus: { status: "FAILED", message: "401 from /crm/v3/owners: invalid token" },
+    },
   ],
   [
     "catalogMessage",
@@ -170,7 +190,11 @@ const cases: [string, AirbyteMessage, unknown][] = [
     controlConfigMessage({ credentials: { refresh_token: "<rotated>" } }, NOW),
     {
       type: "CONTROL",
-      control: { type: "CONNECTOR_CONFIG", emitted_at: NOW, connectorConfig: { config: { credentials: { refresh_token: "<rotated>" } } } },
+      control: {
+        type: "CONNECTOR_CONFIG",
+        emitted_at: NOW,
+        connectorConfig: { config: { credentials: { refresh_token: "<rotated>" } } },
+      },
     },
   ],
 ];

@@ -37,7 +37,11 @@ describe("protocol validator", () => {
       },
       /recordCount must be number/,
     ],
-    ["a CONTROL without connectorConfig", { type: "CONTROL", control: { type: "CONNECTOR_CONFIG", emitted_at: 1 } }, /connectorConfig/],
+    [
+      "a CONTROL without connectorConfig",
+      { type: "CONTROL", control: { type: "CONNECTOR_CONFIG", emitted_at: 1 } },
+      /connectorConfig/,
+    ],
     ["a bad connection status", { type: "CONNECTION_STATUS", connectionStatus: { status: "OK" } }, /status/],
   ])("rejects %s", (_label, msg, problem) => {
     const errors = validateMessage(msg);
