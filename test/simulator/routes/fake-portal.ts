@@ -41,7 +41,7 @@ function hash01(seed: number, keys: (string | number)[]): number {
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
+  h = (h ^ (h >>> 16)) >>> 0;
   return h / 0x1_0000_0000;
 }
 
