@@ -1,0 +1,132 @@
+import type { WriteStream } from "node:fs";
+import { type FileHandle, mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
+import type { Writable } from "node:stream";
+import { constants, createGzip, type Gzip } from "node:zlib";
+import type { Row } from "../sources/page.js";
+import { writeAccepted, writtenThrough } from "./drain.js";
+import type { Sink, TableSpec } from "./sink.js";
+import { repairTornGzip, repairTornTail } from "./torn-line.js";
+
+export interface NdjsonSinkOptions {
+  /** Output directory; created if missing. */
+  dir: string;
+  /** Write `<table>.ndjson.gz` through gzip instead of plain `<table>.ndjson`. */
+  gzip?: boolean;
+}
+
+interface NdjsonTable {
+  path: string;
+  fh: FileHandle;
+  file: WriteStream;
+  gzip?: Gzip;
+  /** Where rows go: the gzip stream when compressing, else the file. */
+  head: Writable;
+  error?: Error;
+}
+
+/**
+ * One newline-delimited JSON file per table. `write()` resolves when the file stream (or the gzip
+ * stream in front of it) accepted the rows; `flush()` resolves once they are on disk.
+ *
+ * @example
+ * const sink = ndjsonSink({ dir: "out", gzip: true });
+ * await sink.open({ name: "contacts", mode: "append" });
+ * await sink.write("contacts", rows);
+ * await sink.flush(); // now safe to checkpoint
+ */
+export function ndjsonSink(options: NdjsonSinkOptions): Sink {
+  const { dir, gzip = false } = options;
+  const tables = new Map<string, NdjsonTable>();
+
+  const table = (name: string): NdjsonTable => {
+    const t = tables.get(name);
+    if (!t) throw new Error(`ndjson sink: table "${name}" was not opened`);
+    if (t.error) throw t.error;
+    return t;
+  };
+
+  const flushTable = async (t: NdjsonTable): Promise<void> => {
+    if (t.error) throw t.error;
+    if (t.gzip) {
+      const z = t.gzip;
+      // Z_SYNC_FLUSH ends the current deflate block on a byte boundary: everything so far decodes
+      await new Promise<void>((resolve) => z.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+      // the flushed bytes may still sit in gzip's readable buffer while the file is draining
+      while (z.readableLength > 0 && !t.error) await new Promise((r) => setTimeout(r, 1));
+    }
+    await writtenThrough(t.file);
+    if (t.error) throw t.error;
+    await t.fh.sync();
+  };
+
+  return {
+    name: "ndjson",
+
+    async open(spec: TableSpec): Promise<void> {
+      if (tables.has(spec.name)) return;
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `${spec.name}.ndjson${gzip ? ".gz" : ""}`);
+      if (spec.mode === "append") {
+        if (gzip) await repairTornGzip(path);
+        else await repairTornTail(path);
+      }
+      const fh = await open(path, spec.mode === "append" ? "a" : "w");
+      const file = fh.createWriteStream();
+      const t: NdjsonTable = { path, fh, file, head: file };
+      const fail = (err: Error) => {
+        t.error ??= err;
+      };
+      file.on("error", fail);
+      if (gzip) {
+        // a new gzip member per run: concatenated members are one valid gzip file
+        t.gzip = createGzip();
+        t.gzip.on("error", fail);
+        t.gzip.pipe(file);
+        t.head = t.gzip;
+      }
+      tables.set(spec.name, t);
+    },
+
+    write(name: string, rows: readonly Row[]): Promise<void> {
+      if (rows.length === 0) return Promise.resolve();
+      let t: NdjsonTable;
+      try {
+        t = table(name);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      // one string per call: a single write() per page keeps the stream's per-chunk overhead out of the hot path
+      let chunk = "";
+      for (const row of rows) chunk += JSON.stringify(row) + "\n";
+      return writeAccepted(t.head, chunk);
+    },
+
+    async flush(): Promise<void> {
+      await Promise.all([...tables.values()].map(flushTable));
+    },
+
+    async close(): Promise<void> {
+      await this.flush();
+      await Promise.all(
+        [...tables.values()].map(async (t) => {
+          const closed = new Promise<void>((resolve, reject) => {
+            t.file.once("close", () => resolve());
+            t.file.once("error", reject);
+          });
+          t.head.end();
+          await closed;
+          if (t.error) throw t.error;
+          // end() wrote the gzip trailer after the last flush; fsync through a new handle (same inode)
+          const fh = await open(t.path, "r");
+          try {
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+        }),
+      );
+      tables.clear();
+    },
+  };
+}
