@@ -5,7 +5,9 @@
 import { ConfigError } from "../config.js";
 import { loadJsonFile } from "./json-file.js";
 
+/** How the source reads a stream: everything, or only what changed since the saved state. */
 export type SyncMode = "full_refresh" | "incremental";
+/** How the destination writes a stream; carried through, a source does not act on it. */
 export type DestinationSyncMode = "append" | "overwrite" | "append_dedup" | "update";
 
 const SYNC_MODES: readonly SyncMode[] = ["full_refresh", "incremental"];

@@ -15,6 +15,7 @@ export interface StreamDescriptor {
   namespace?: string;
 }
 
+/** One row of one stream; `emitted_at` is epoch ms. */
 export interface RecordMessage {
   type: "RECORD";
   record: { stream: string; data: Record<string, unknown>; emitted_at: number; namespace?: string };
@@ -28,18 +29,22 @@ export interface StreamStateMessage {
   sourceStats?: { recordCount: number };
 }
 
+/** A checkpoint: the platform persists it and passes it back as `--state`. */
 export interface StateMessage {
   type: "STATE";
   state: StreamStateMessage;
 }
 
+/** Levels the protocol allows in a LOG message. */
 export type LogLevel = "FATAL" | "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
 
+/** A human-readable log line, shown by the platform in the sync log. */
 export interface LogMessage {
   type: "LOG";
   log: { level: LogLevel; message: string; stack_trace?: string };
 }
 
+/** A stream's lifecycle: STARTED, RUNNING (first record), then COMPLETE or INCOMPLETE. */
 export type StreamStatus = "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
 
 /** Why a stream is in its status; only RATE_LIMITED exists in the protocol. */
@@ -52,6 +57,7 @@ export interface StreamStatusReason {
 /** config_error: the user must fix something; transient_error: a retry may work; system_error: our bug. */
 export type FailureType = "config_error" | "system_error" | "transient_error";
 
+/** Why the sync (or one stream) failed, for the platform's UI and retry policy. */
 export interface ErrorTrace {
   type: "ERROR";
   emitted_at: number;
@@ -64,12 +70,14 @@ export interface ErrorTrace {
   };
 }
 
+/** A stream status change. */
 export interface StreamStatusTrace {
   type: "STREAM_STATUS";
   emitted_at: number;
   stream_status: { stream_descriptor: StreamDescriptor; status: StreamStatus; reasons?: StreamStatusReason[] };
 }
 
+/** How many rows a stream is about to emit, for progress bars. */
 export interface EstimateTrace {
   type: "ESTIMATE";
   emitted_at: number;
@@ -82,6 +90,7 @@ export interface EstimateTrace {
   };
 }
 
+/** The TRACE envelope around ERROR, STREAM_STATUS and ESTIMATE. */
 export interface TraceMessage {
   type: "TRACE";
   trace: ErrorTrace | StreamStatusTrace | EstimateTrace;
@@ -97,16 +106,19 @@ export interface ConnectorSpecification {
   [extra: string]: unknown;
 }
 
+/** What `spec` prints. */
 export interface SpecMessage {
   type: "SPEC";
   spec: ConnectorSpecification;
 }
 
+/** What `check` prints. */
 export interface ConnectionStatusMessage {
   type: "CONNECTION_STATUS";
   connectionStatus: { status: "SUCCEEDED" | "FAILED"; message?: string };
 }
 
+/** What `discover` prints. */
 export interface CatalogMessage {
   type: "CATALOG";
   catalog: { streams: AirbyteStream[] };
