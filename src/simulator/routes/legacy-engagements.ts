@@ -21,13 +21,21 @@ export const ENGAGEMENT_SCOPES = [
 export const RECENT_WINDOW_MS = 30 * DAY_MS;
 export const RECENT_MAX_RECORDS = 10_000;
 
-// First index of `type` whose numeric id is greater than `afterId` (idAt is in ascending id order).
-function firstIndexAfter(portal: PortalView, type: string, afterId: number): number {
+/**
+ * Paged offsets encode the last served (id, type rank) as id * 8 + rank: v1 ids are unique in HubSpot,
+ * but the position must stay exact even if two types ever share an id.
+ */
+const RANK_SLOTS = 8;
+
+// First index of `type` ordered after (afterId, afterRank); idAt is in ascending numeric id order.
+function firstIndexAfter(portal: PortalView, type: string, rank: number, afterId: number, afterRank: number): number {
+  const inclusive = rank > afterRank;
   let lo = 0;
   let hi = portal.count(type);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (numId(portal.idAt(type, mid) ?? "0") > afterId) hi = mid;
+    const id = numId(portal.idAt(type, mid) ?? "0");
+    if (id > afterId || (inclusive && id === afterId)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -35,12 +43,15 @@ function firstIndexAfter(portal: PortalView, type: string, afterId: number): num
 
 function paged(req: SimRequest, portal: PortalView): SimResult {
   const limit = intParam(req.query, "limit", 100, 250);
-  const offset = Math.max(0, Math.trunc(Number(req.query.get("offset") ?? "0")) || 0);
-  // The offset is the last engagement id served: a five-way merge resumes right after it.
-  const heads = ENGAGEMENT_TYPES.map((t) => firstIndexAfter(portal, t, offset));
+  const raw = req.query.get("offset");
+  const offset = raw === null || raw === "" ? -1 : Math.max(0, Math.trunc(Number(raw)) || 0);
+  const afterId = offset < 0 ? -1 : Math.floor(offset / RANK_SLOTS);
+  const afterRank = offset < 0 ? RANK_SLOTS : offset % RANK_SLOTS;
+  // A five-way merge by (id, type rank) resumes right after the last engagement served.
+  const heads = ENGAGEMENT_TYPES.map((t, rank) => firstIndexAfter(portal, t, rank, afterId, afterRank));
   const ends = ENGAGEMENT_TYPES.map((t) => portal.count(t));
   const results: unknown[] = [];
-  let last = offset;
+  let last = Math.max(0, offset);
   while (results.length < limit) {
     let best = -1;
     let bestId = Number.POSITIVE_INFINITY;
@@ -58,14 +69,16 @@ function paged(req: SimRequest, portal: PortalView): SimResult {
     heads[best] = (heads[best] ?? 0) + 1;
     const obj = portal.get(type, id);
     if (obj) results.push(toV1Engagement(obj, portal, req.scopes));
-    last = bestId;
+    last = bestId * RANK_SLOTS + best;
   }
   const hasMore = heads.some((h, t) => h < (ends[t] ?? 0));
   return { status: 200, body: { results, hasMore, offset: last } };
 }
 
 // Newest first; ties broken by the larger id so the order is total.
-const newerFirst = (a: SimObject, b: SimObject): number => b.updatedAt - a.updatedAt || numId(b.id) - numId(a.id);
+const rankOf = (o: SimObject): number => ENGAGEMENT_TYPES.indexOf(o.objectType as (typeof ENGAGEMENT_TYPES)[number]);
+const newerFirst = (a: SimObject, b: SimObject): number =>
+  b.updatedAt - a.updatedAt || numId(b.id) - numId(a.id) || rankOf(b) - rankOf(a);
 
 function recent(req: SimRequest, portal: PortalView): SimResult {
   const count = intParam(req.query, "count", 20, 100);

@@ -15,7 +15,7 @@ const DEFAULT_ADDITIONAL = [
   "hs_list_reference_count",
 ];
 
-function additional(portal: PortalView, list: ListInfo, names: string[]): Record<string, string | null> {
+function additional(list: ListInfo, names: string[]): Record<string, string | null> {
   const all: Record<string, string | null> = {
     hs_list_size: String(list.size),
     hs_last_record_added_at: String(lastAddedAt(list)),
@@ -42,7 +42,7 @@ export function ilsList(portal: PortalView, list: ListInfo, names: string[] = DE
     ...(list.processingType === "DYNAMIC" ? { filtersUpdatedAt: iso(list.updatedAt) } : {}),
     createdById: "10000000",
     updatedById: "10000000",
-    additionalProperties: additional(portal, list, names),
+    additionalProperties: additional(list, names),
   };
 }
 

@@ -2,34 +2,34 @@
  * Settings and account: `GET /settings/v3/users` (one user per owner plus a few seat-less users),
  * `GET /account-info/v3/details` and the legacy `GET /integrations/v1/me`.
  */
-import type { PortalView, SimRequest, SimResult, SimRoute } from "../types.js";
+import type { PortalView, SimOwner, SimRequest, SimResult, SimRoute } from "../types.js";
 import { errorResult, intOf, intParam } from "./extra-common.js";
 
 /** Users who own no records (admins, integrations) still appear in the users list. */
 const EXTRA_USERS = 2;
 
-function user(portal: PortalView, owners: string[], k: number) {
-  const ownerId = owners[k];
-  const owner = ownerId === undefined ? undefined : portal.get("owners", ownerId);
-  const p = owner?.properties ?? {};
-  const derivedId = 10_000_000 + k * 97 + intOf(portal, 0, 90, "users", "id", k);
+function user(portal: PortalView, owners: SimOwner[], k: number) {
+  const owner = owners[k];
   const roleId = portal.random("users", "role", k) < 0.5 ? "100" : "101";
+  const primaryTeam = owner?.teams.find((t) => t.primary)?.id;
   return {
-    id: String(p.userId ?? derivedId),
-    email: p.email ?? `user${k + 1}@example.com`,
-    firstName: p.firstName ?? `User${k + 1}`,
-    lastName: p.lastName ?? "Example",
+    // An owner's userId is the matching user's id, as in HubSpot.
+    id: String(owner?.userId ?? 10_000_000 + k * 97 + intOf(portal, 0, 90, "users", "id", k)),
+    email: owner?.email ?? `user${k + 1}@example.com`,
+    firstName: owner?.firstName ?? `User${k + 1}`,
+    lastName: owner?.lastName ?? "Example",
     roleIds: [roleId],
     roleId,
-    primaryTeamId: String(300 + (k % 3)),
-    secondaryTeamIds: [],
+    ...(primaryTeam ? { primaryTeamId: primaryTeam } : {}),
+    secondaryTeamIds: owner?.teams.filter((t) => !t.primary).map((t) => t.id) ?? [],
     superAdmin: k === 0,
   };
 }
 
 function users(req: SimRequest, portal: PortalView): SimResult {
-  const owners = portal.ownerIds();
-  const n = owners.length + EXTRA_USERS;
+  // Full owner records when the portal offers them; otherwise bare ids and derived details.
+  const owners = portal.ownerList ? portal.ownerList(false) : [];
+  const n = (portal.ownerList ? owners.length : portal.ownerIds().length) + EXTRA_USERS;
   const limit = intParam(req.query, "limit", 100, 100);
   const after = req.query.get("after");
   let start = 0;

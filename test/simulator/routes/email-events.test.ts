@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tests walk JSON response bodies loosely.
 import { describe, expect, it } from "vitest";
 import { makeFakePortal } from "./fake-portal.js";
 import { call } from "./harness.js";

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tests walk JSON response bodies loosely.
 import { describe, expect, it } from "vitest";
 import { REDACTED_EMAIL_METADATA } from "../../../src/simulator/routes/legacy-engagement-shape.js";
 import { RECENT_MAX_RECORDS, RECENT_WINDOW_MS } from "../../../src/simulator/routes/legacy-engagements.js";
@@ -30,6 +31,23 @@ describe("GET /engagements/v1/engagements/paged", () => {
     expect(ids).toHaveLength(total(portal));
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it("loses nothing when two engagement types share ids", () => {
+    const portal = makeFakePortal({ sharedEngagementIds: true });
+    const seen: string[] = [];
+    let offset: number | undefined;
+    for (let guard = 0; guard < 100; guard++) {
+      const res = call(
+        portal,
+        `/engagements/v1/engagements/paged?limit=7${offset === undefined ? "" : `&offset=${offset}`}`,
+      );
+      seen.push(...res.body.results.map((r: any) => `${r.engagement.type}:${r.engagement.id}`));
+      offset = res.body.offset;
+      if (!res.body.hasMore) break;
+    }
+    expect(seen).toHaveLength(total(portal));
+    expect(new Set(seen).size).toBe(seen.length);
   });
 
   it("serves 100 by default and caps limit at 250", () => {

@@ -28,6 +28,10 @@ export interface FakePortalOptions {
   sizes?: Record<string, number>;
   /** Spread of updatedAt back from now, in days (default 60). */
   updatedWithinDays?: number;
+  /** Give every engagement type the same id series, to prove routes survive cross-type id clashes. */
+  sharedEngagementIds?: boolean;
+  /** Offer the optional ownerList() member (default true). */
+  withOwnerList?: boolean;
 }
 
 function hash01(seed: number, keys: (string | number)[]): number {
@@ -54,14 +58,15 @@ export function makeFakePortal(options: FakePortalOptions = {}): PortalView {
   // Contact ids cross digit lengths (90, 103, … 3977) so string vs numeric ordering differ.
   const idOf = (type: string, i: number): string => {
     const rank = ENGAGEMENT_RANK[type];
-    if (rank !== undefined) return String(10_000 + i * 5 + rank);
+    if (rank !== undefined) return String(10_000 + i * 5 + (options.sharedEngagementIds ? 0 : rank));
     if (type === "contacts") return String(90 + i * 13);
     return String(500_000 + i * 11);
   };
   const indexOf = (type: string, id: string): number | undefined => {
     const n = Number(id);
     const rank = ENGAGEMENT_RANK[type];
-    const [base, step] = rank !== undefined ? [10_000 + rank, 5] : type === "contacts" ? [90, 13] : [500_000, 11];
+    const engBase = 10_000 + (options.sharedEngagementIds ? 0 : (rank ?? 0));
+    const [base, step] = rank !== undefined ? [engBase, 5] : type === "contacts" ? [90, 13] : [500_000, 11];
     const i = (n - base) / step;
     return Number.isInteger(i) && i >= 0 && i < (sizes[type] ?? 0) ? i : undefined;
   };
@@ -123,7 +128,7 @@ export function makeFakePortal(options: FakePortalOptions = {}): PortalView {
         return { name: `${type} ${id}` };
     }
   };
-  return {
+  const portal: PortalView = {
     seed,
     portalId: 62515,
     now: () => FAKE_NOW,
@@ -144,4 +149,20 @@ export function makeFakePortal(options: FakePortalOptions = {}): PortalView {
     ownerIds: () => ["501", "502", "503"],
     random,
   };
+  if (options.withOwnerList === false) return portal;
+  portal.ownerList = (archived) =>
+    archived
+      ? []
+      : portal.ownerIds().map((id, k) => ({
+          id,
+          email: `owner${id}@example.com`,
+          firstName: `Owner${k}`,
+          lastName: "Example",
+          userId: 7_000_000 + k,
+          createdAt: FAKE_NOW - 400 * DAY,
+          updatedAt: FAKE_NOW - 10 * DAY,
+          archived: false,
+          teams: [{ id: "77", name: "Sales", primary: true }],
+        }));
+  return portal;
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: tests walk JSON response bodies loosely.
 /**
  * Calls the extra routes the way the simulator's router would: match method and pattern, capture
  * `:params`, and hand the handler a SimRequest. Scope checks are the core's job and are not redone here.
@@ -45,7 +46,6 @@ export interface CallOptions {
 }
 
 /** Runs one request through the matching route; `url` may carry a query string. */
-// biome-ignore lint/suspicious/noExplicitAny: tests walk response bodies loosely.
 export function call(portal: PortalView, url: string, options: CallOptions = {}): SimResult & { body: any } {
   const method = options.method ?? "GET";
   const [path = "", qs = ""] = url.split("?");
