@@ -1,0 +1,223 @@
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parquetSink } from "../../src/sinks/parquet.js";
+import type { ColumnSpec } from "../../src/sinks/sink.js";
+
+let dir: string;
+let duck: DuckDBInstance;
+beforeAll(async () => {
+  duck = await DuckDBInstance.create(":memory:");
+});
+afterAll(() => duck.closeSync());
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "parquet-sink-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const conn = await duck.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson();
+  } finally {
+    conn.closeSync();
+  }
+}
+const glob = (table: string) => `read_parquet('${join(dir, table)}/*.parquet', union_by_name = true)`;
+
+const columns: ColumnSpec[] = [
+  { name: "id", type: "string" },
+  { name: "createdAt", type: "timestamp" },
+  { name: "updatedAt", type: "timestamp" },
+  { name: "archived", type: "boolean" },
+  { name: "properties_amount", type: "number" },
+  { name: "properties_employees", type: "integer" },
+  { name: "properties_closedate", type: "date" },
+  { name: "properties_email", type: "string" },
+];
+
+const T0 = Date.UTC(2024, 4, 1, 12, 30, 15, 123);
+/** HubSpot-like contacts: ISO and epoch-ms timestamps, typed properties with nulls, a nested object, associations. */
+const contact = (i: number) => ({
+  id: String(100 + i),
+  createdAt: new Date(T0 + i * 60_000).toISOString(),
+  updatedAt: T0 + i * 3_600_000,
+  archived: i % 3 === 0,
+  properties_amount: i % 4 === 0 ? null : String(i * 1.5),
+  properties_employees: i % 5 === 0 ? null : i * 10,
+  properties_closedate: i % 2 === 0 ? "2024-06-0" + ((i % 9) + 1) : null,
+  properties_email: i === 7 ? null : `c${i}@example.com`,
+  properties: { email: `c${i}@example.com`, amount: String(i * 1.5) },
+  companies: i % 2 === 0 ? [String(i), String(i + 1)] : [],
+});
+
+describe("parquetSink", () => {
+  it("writes typed columns that DuckDB and hyparquet read back exactly", async () => {
+    const sink = parquetSink({ dir, rowGroupSize: 4 });
+    await sink.open({ name: "contacts", mode: "overwrite", columns });
+    const rows = Array.from({ length: 10 }, (_, i) => contact(i));
+    await sink.write("contacts", rows.slice(0, 6));
+    await sink.write("contacts", rows.slice(6));
+    await sink.close();
+
+    const [types] = await query(`SELECT count(*)::INT AS n,
+      any_value(typeof(id)) AS id, any_value(typeof(createdAt)) AS createdAt, any_value(typeof(updatedAt)) AS updatedAt,
+      any_value(typeof(archived)) AS archived, any_value(typeof(properties_amount)) AS amount,
+      any_value(typeof(properties_employees)) AS employees, any_value(typeof(properties_closedate)) AS closedate,
+      any_value(typeof(properties)) AS properties, any_value(typeof(companies)) AS companies,
+      (count(*) - count(properties_amount))::INT AS amount_nulls, (count(*) - count(properties_employees))::INT AS employees_nulls,
+      (count(*) - count(properties_closedate))::INT AS closedate_nulls, (count(*) - count(properties_email))::INT AS email_nulls,
+      sum(archived::INT)::INT AS archived_n, sum(properties_amount) AS amount_sum, sum(properties_employees)::INT AS employees_sum,
+      count(_raw)::INT AS raw_n
+      FROM ${glob("contacts")}`);
+    expect(types).toEqual({
+      n: 10,
+      id: "VARCHAR",
+      createdAt: "TIMESTAMP",
+      updatedAt: "TIMESTAMP",
+      archived: "BOOLEAN",
+      amount: "DOUBLE",
+      employees: "BIGINT",
+      closedate: "DATE",
+      properties: "VARCHAR",
+      companies: "VARCHAR",
+      amount_nulls: 3,
+      employees_nulls: 2,
+      closedate_nulls: 5,
+      email_nulls: 1,
+      archived_n: 4,
+      amount_sum: [1, 2, 3, 5, 6, 7, 9].reduce((a, i) => a + i * 1.5, 0),
+      employees_sum: [1, 2, 3, 4, 6, 7, 8, 9].reduce((a, i) => a + i * 10, 0),
+      raw_n: 0,
+    });
+
+    const exact =
+      await query(`SELECT id, epoch_ms(createdAt)::BIGINT::VARCHAR AS c, epoch_ms(updatedAt)::BIGINT::VARCHAR AS u,
+      properties_closedate::VARCHAR AS d, properties, companies FROM ${glob("contacts")} ORDER BY id`);
+    expect(exact).toHaveLength(10);
+    exact.forEach((r, i) => {
+      const src = contact(i);
+      expect(r).toEqual({
+        id: src.id,
+        c: String(Date.parse(src.createdAt)),
+        u: String(src.updatedAt),
+        d: src.properties_closedate,
+        properties: JSON.stringify(src.properties),
+        companies: JSON.stringify(src.companies),
+      });
+    });
+
+    const files = (await readdir(join(dir, "contacts"))).filter((f) => f.endsWith(".parquet"));
+    expect(files).toHaveLength(1);
+    const back = await parquetReadObjects({ file: await asyncBufferFromFile(join(dir, "contacts", files[0]!)) });
+    expect(back).toHaveLength(10);
+    expect(back[3]).toMatchObject({
+      id: "103",
+      archived: true,
+      properties_amount: 4.5,
+      properties_employees: 30n,
+      properties_email: "c3@example.com",
+      _raw: null,
+    });
+    expect((back[3]!.createdAt as Date).getTime()).toBe(T0 + 3 * 60_000);
+    expect(back[4]!.properties_amount).toBeNull();
+  });
+
+  it("keeps uncastable values in _raw and late undeclared fields in a new part", async () => {
+    const sink = parquetSink({ dir, rowGroupSize: 2 });
+    await sink.open({ name: "contacts", mode: "overwrite", columns });
+    await sink.write("contacts", [contact(1), { ...contact(2), properties_amount: "12;34", createdAt: "not a date" }]);
+    // the first row group is written: the part's schema is fixed, so this field needs a new part
+    await sink.write("contacts", [{ ...contact(3), hs_lead_status: "NEW" }, contact(4)]);
+    await sink.close();
+
+    const rows = await query(
+      `SELECT id, properties_amount AS amount, createdAt::VARCHAR AS created, _raw, hs_lead_status FROM ${glob("contacts")} ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: "101", amount: 1.5, created: "2024-05-01 12:31:15.123", _raw: null, hs_lead_status: null },
+      {
+        id: "102",
+        amount: null,
+        created: null,
+        _raw: JSON.stringify({ createdAt: "not a date", properties_amount: "12;34" }),
+        hs_lead_status: null,
+      },
+      { id: "103", amount: 4.5, created: "2024-05-01 12:33:15.123", _raw: null, hs_lead_status: "NEW" },
+      { id: "104", amount: null, created: "2024-05-01 12:34:15.123", _raw: null, hs_lead_status: null },
+    ]);
+    const parts = (await readdir(join(dir, "contacts"))).filter((f) => f.endsWith(".parquet"));
+    expect(parts).toHaveLength(2);
+  });
+
+  it("infers undeclared fields at first sight", async () => {
+    const sink = parquetSink({ dir });
+    await sink.open({ name: "deals", mode: "overwrite" });
+    await sink.write("deals", [
+      { id: "1", score: null, won: true, amount: 10.5, tags: ["a"], meta: { x: 1 } },
+      { id: "2", score: 7, won: false, amount: "oops", tags: [], meta: null },
+    ]);
+    await sink.close();
+    const [r] = await query(`SELECT any_value(typeof(score)) AS score, any_value(typeof(won)) AS won,
+      any_value(typeof(amount)) AS amount, any_value(typeof(tags)) AS tags, max(_raw) AS raw, sum(score)::INT AS s
+      FROM ${glob("deals")}`);
+    expect(r).toEqual({
+      score: "DOUBLE",
+      won: "BOOLEAN",
+      amount: "DOUBLE",
+      tags: "VARCHAR",
+      raw: '{"amount":"oops"}',
+      s: 7,
+    });
+  });
+
+  it("finishes a readable part on flush while the table keeps receiving rows", async () => {
+    const tableDir = join(dir, "contacts");
+    const sink = parquetSink({ dir, rowGroupSize: 3, runId: "20260101T000000000Z-test" });
+    await sink.open({ name: "contacts", mode: "append", columns });
+    await sink.write("contacts", [contact(0), contact(1), contact(2), contact(3)]);
+    expect((await readdir(tableDir)).sort()).toEqual(["part-20260101T000000000Z-test-00000.parquet.tmp"]);
+    await sink.flush();
+    await sink.write("contacts", [contact(4), contact(5), contact(6)]);
+    // the flushed part is complete and on its final name; the new part is still a .tmp that readers' globs skip
+    expect((await readdir(tableDir)).sort()).toEqual([
+      "part-20260101T000000000Z-test-00000.parquet",
+      "part-20260101T000000000Z-test-00001.parquet.tmp",
+    ]);
+    const [mid] = await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`);
+    expect(mid).toEqual({ n: 4 });
+    await sink.flush();
+    await sink.flush(); // nothing new: no empty part
+    await sink.close();
+    const [end] = await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`);
+    expect(end).toEqual({ n: 7 });
+    expect(await readdir(tableDir)).toHaveLength(2);
+  });
+
+  it("removes leftover .tmp parts on open, and earlier parts only in overwrite mode", async () => {
+    const tableDir = join(dir, "contacts");
+    const first = parquetSink({ dir });
+    await first.open({ name: "contacts", mode: "overwrite", columns });
+    await first.write("contacts", [contact(0)]);
+    await first.close();
+    await writeFile(join(tableDir, "part-19990101T000000000Z-dead-00000.parquet.tmp"), "torn");
+
+    const second = parquetSink({ dir });
+    await second.open({ name: "contacts", mode: "append", columns });
+    expect((await readdir(tableDir)).some((f) => f.endsWith(".tmp"))).toBe(false);
+    await second.write("contacts", [contact(1)]);
+    await second.close();
+    expect(await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`)).toEqual([{ n: 2 }]);
+
+    const third = parquetSink({ dir });
+    await third.open({ name: "contacts", mode: "overwrite", columns });
+    await third.write("contacts", [contact(5)]);
+    await third.close();
+    expect(await query(`SELECT id FROM ${glob("contacts")}`)).toEqual([{ id: "105" }]);
+  });
+});
