@@ -29,7 +29,7 @@ function additional(list: ListInfo, names: string[]): Record<string, string | nu
 }
 
 /** A list as the v3 search returns it. */
-export function ilsList(portal: PortalView, list: ListInfo, names: string[] = DEFAULT_ADDITIONAL) {
+export function ilsList(list: ListInfo, names: string[] = DEFAULT_ADDITIONAL) {
   return {
     listId: list.listId,
     listVersion: 1 + (list.index % 5),
@@ -70,7 +70,7 @@ function search(req: SimRequest, portal: PortalView): SimResult {
     if (objectTypeId && objectTypeId !== list.objectTypeId) continue;
     matching.push(list);
   }
-  const lists = matching.slice(start, start + count).map((l) => ilsList(portal, l, names));
+  const lists = matching.slice(start, start + count).map((l) => ilsList(l, names));
   const offset = start + lists.length;
   return { status: 200, body: { lists, hasMore: offset < matching.length, offset, total: matching.length } };
 }
