@@ -1,6 +1,7 @@
 import { type MonoTypeOperatorFunction, map } from "rxjs";
 import type { Page, Row } from "../sources/page.js";
 import { cursorMillis } from "./filter-by-cursor.js";
+import { compileFunction, isPlainObject, literalKey, readKey, ShapeCache, setOwn } from "./record-shape.js";
 
 /** A HubSpot property type; unknown types are passed through uncast. */
 export type PropertyType =
@@ -19,6 +20,7 @@ export type CastResult = { ok: true; value: unknown } | { ok: false };
 
 const FAIL: unique symbol = Symbol("uncastable");
 type Caster = (value: unknown) => unknown; // returns FAIL when the value cannot be cast
+type RowCaster = (row: Row, nested: Record<string, unknown> | undefined) => Row;
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const CANONICAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -143,44 +145,67 @@ export function castTypes(
   types: Readonly<Record<string, PropertyType>>,
   { onUncastable, field = "properties", prefix = "properties_" }: CastTypesOptions = {},
 ): MonoTypeOperatorFunction<Page> {
+  const reported = new Set<string>();
+  // One wrapper per typed property, made once: the hot path calls it without allocating.
   const byName = new Map<string, Caster>();
-  const byTopKey = new Map<string, [string, Caster]>();
+  const byTopKey = new Map<string, Caster>();
   for (const [name, type] of Object.entries(types)) {
     const caster = casterFor(type);
     if (caster === passThrough) continue;
-    byName.set(name, caster);
-    byTopKey.set(prefix + name, [name, caster]);
+    const castOrKeep: Caster = (value) => {
+      const result = applyCaster(caster, value);
+      if (result !== FAIL) return result;
+      if (onUncastable && !reported.has(name)) {
+        reported.add(name);
+        onUncastable(name, value);
+      }
+      return value;
+    };
+    byName.set(name, castOrKeep);
+    byTopKey.set(prefix + name, castOrKeep);
   }
-  const reported = new Set<string>();
-  const cast = (name: string, caster: Caster, value: unknown): unknown => {
-    const result = applyCaster(caster, value);
-    if (result !== FAIL) return result;
-    if (onUncastable && !reported.has(name)) {
-      reported.add(name);
-      onUncastable(name, value);
-    }
-    return value;
-  };
-  const castProps = (props: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const key in props) {
-      const caster = byName.get(key);
-      out[key] = caster === undefined ? props[key] : cast(key, caster, props[key]);
-    }
-    return out;
-  };
-  const castRow = (row: Row): Row => {
+  const castRowGeneric = (row: Row, nested: Record<string, unknown> | undefined): Row => {
     const out: Row = {};
     for (const key in row) {
-      const value = row[key];
-      if (key === field && value !== null && typeof value === "object" && !Array.isArray(value)) {
-        out[key] = castProps(value as Record<string, unknown>);
+      if (key === field && nested !== undefined) {
+        const props: Record<string, unknown> = {};
+        for (const name in nested) {
+          const castOrKeep = byName.get(name);
+          setOwn(props, name, castOrKeep === undefined ? nested[name] : castOrKeep(nested[name]));
+        }
+        setOwn(out, key, props);
         continue;
       }
-      const entry = byTopKey.get(key);
-      out[key] = entry === undefined ? value : cast(entry[0], entry[1], value);
+      const castOrKeep = byTopKey.get(key);
+      setOwn(out, key, castOrKeep === undefined ? row[key] : castOrKeep(row[key]));
     }
     return out;
+  };
+  const shapes = new ShapeCache<RowCaster>(({ keys, nested }) => {
+    const used: Caster[] = [];
+    const call = (castOrKeep: Caster | undefined, read: string): string => {
+      if (castOrKeep === undefined) return read;
+      used.push(castOrKeep);
+      return `c[${used.length - 1}](${read})`;
+    };
+    const fields = keys.map((key) => {
+      if (key === field && nested !== undefined) {
+        const props = nested.map((name) => `${literalKey(name)}: ${call(byName.get(name), readKey("nested", name))}`);
+        return `${literalKey(key)}: {${props.join(",")}}`;
+      }
+      return `${literalKey(key)}: ${call(byTopKey.get(key), readKey("row", key))}`;
+    });
+    const build = compileFunction<(c: Caster[]) => RowCaster>(
+      ["c"],
+      `return (row, nested) => ({${fields.join(",")}});`,
+    );
+    return build(used);
+  });
+  const castRow = (row: Row): Row => {
+    const value = row[field];
+    const nested = isPlainObject(value) ? value : undefined;
+    const build = shapes.get(row, nested);
+    return build === undefined ? castRowGeneric(row, nested) : build(row, nested);
   };
   return map((page) => {
     const records = page.records;

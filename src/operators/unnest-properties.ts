@@ -1,5 +1,6 @@
 import { type MonoTypeOperatorFunction, map } from "rxjs";
 import type { Page, Row } from "../sources/page.js";
+import { compileFunction, literalKey, readKey, type Shape, ShapeCache, setOwn } from "./record-shape.js";
 
 /** Options of {@link unnestProperties}. */
 export interface UnnestOptions {
@@ -16,7 +17,7 @@ function unnestWith(row: Row, field: string, prefix: string, keys: KeyCache): Ro
   const nested = row[field];
   if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return row;
   const out: Row = {};
-  for (const key in row) out[key] = row[key];
+  for (const key in row) setOwn(out, key, row[key]);
   const props = nested as Record<string, unknown>;
   for (const key in props) {
     let top = keys.get(key);
@@ -24,9 +25,20 @@ function unnestWith(row: Row, field: string, prefix: string, keys: KeyCache): Ro
       top = prefix + key;
       keys.set(key, top);
     }
-    out[top] = props[key];
+    setOwn(out, top, props[key]);
   }
   return out;
+}
+
+type Unnester = (row: Row, nested: Record<string, unknown>) => Row;
+
+/** Compiles `{ ...row, [prefix + k]: nested[k] ... }` for one layout as a single object literal. */
+function compileUnnester(prefix: string): (shape: Shape) => Unnester {
+  return ({ keys, nested = [] }) => {
+    const fields = keys.map((k) => `${literalKey(k)}: ${readKey("row", k)}`);
+    for (const k of nested) fields.push(`${literalKey(prefix + k)}: ${readKey("nested", k)}`);
+    return compileFunction<Unnester>(["row", "nested"], `return {${fields.join(",")}};`);
+  };
 }
 
 /**
@@ -59,10 +71,17 @@ export function unnestProperties({
   prefix = "properties_",
 }: UnnestOptions = {}): MonoTypeOperatorFunction<Page> {
   const keys: KeyCache = new Map();
+  const shapes = new ShapeCache(compileUnnester(prefix));
+  const unnest = (row: Row): Row => {
+    const nested = row[field];
+    if (nested === null || typeof nested !== "object" || Array.isArray(nested)) return row;
+    const build = shapes.get(row, nested);
+    return build === undefined ? unnestWith(row, field, prefix, keys) : build(row, nested as Record<string, unknown>);
+  };
   return map((page) => {
     const records = page.records;
     const out = new Array<Row>(records.length);
-    for (let i = 0; i < records.length; i++) out[i] = unnestWith(records[i] as Row, field, prefix, keys);
+    for (let i = 0; i < records.length; i++) out[i] = unnest(records[i] as Row);
     return { ...page, records: out };
   });
 }

@@ -171,4 +171,35 @@ describe("castTypes", () => {
       .subscribe((p) => out.push(p));
     expect(out[0]?.records[0]).toEqual({ meta: { n: 1 }, meta_n: 2 });
   });
+
+  it("casts the same way through compiled layouts and past the layout cache", () => {
+    const rows = [
+      JSON.parse('{"__proto__": 1, "properties": {"__proto__": "x", "n": "1,000"}, "properties_n": "2"}'),
+      { properties: null, properties_n: "3" },
+      ...Array.from({ length: 80 }, (_, i) => ({
+        [`k${i}`]: i,
+        properties: { n: String(i) },
+        properties_n: `${i}.0`,
+      })),
+      { properties: null, properties_n: "4" },
+      JSON.parse('{"properties": {"n": "5"}, "__proto__": {"polluted": true}}'),
+    ];
+    const out: Page[] = [];
+    from([{ stream: "s", records: rows }] as Page[])
+      .pipe(castTypes({ n: "number" }))
+      .subscribe((p) => out.push(p));
+    const records = out[0]?.records ?? [];
+    expect(records[0]).toEqual(
+      JSON.parse('{"__proto__": 1, "properties": {"__proto__": "x", "n": 1000}, "properties_n": 2}'),
+    );
+    expect(Object.getPrototypeOf(records[0])).toBe(Object.prototype);
+    expect(records[1]).toEqual({ properties: null, properties_n: 3 });
+    expect(records.slice(2, 82)).toEqual(
+      Array.from({ length: 80 }, (_, i) => ({ [`k${i}`]: i, properties: { n: i }, properties_n: i })),
+    );
+    expect(records[82]).toEqual({ properties: null, properties_n: 4 });
+    expect(Object.keys(records[83] ?? {})).toEqual(["properties", "__proto__"]);
+    expect((records[83] as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(records.slice(2, 82).every((r) => Object.getPrototypeOf(r) === Object.prototype)).toBe(true);
+  });
 });

@@ -69,4 +69,29 @@ describe("unnestProperties", () => {
       expectObservable(source.pipe(unnestProperties())).toBe("-#", undefined, new Error("boom"));
     });
   });
+
+  it("builds the same rows through its compiled layouts as unnestRecord, for every layout", () => {
+    const rows: Row[] = [
+      JSON.parse('{"__proto__": {"x": 1}, "id": "p", "properties": {"__proto__": 2, "1": "one", "a": 3}}'),
+      { id: "1", properties_a: "stale", properties: { a: 1, b: null } },
+      { id: "2", properties: null },
+      { id: "3", properties: [] },
+      { id: "4" },
+      // more layouts than the cache holds, so the generic path serves the rest
+      ...Array.from({ length: 80 }, (_, i): Row => ({ id: i, properties: { [`p${i}`]: i, shared: "s" } })),
+      { id: "1", properties_a: "stale", properties: { a: 9, b: 8 } },
+    ];
+    const out: Page[] = [];
+    scheduler.run(({ cold }) => {
+      cold<Page>("a|", { a: { stream: "s", records: rows } })
+        .pipe(unnestProperties())
+        .subscribe((p) => out.push(p));
+    });
+    const records = out[0]?.records ?? [];
+    expect(records).toEqual(rows.map((row) => unnestRecord(row)));
+    expect(records.map((r) => Object.keys(r))).toEqual(rows.map((row) => Object.keys(unnestRecord(row))));
+    expect(Object.getPrototypeOf(records[0])).toBe(Object.prototype);
+    expect(records[0]?.properties___proto__).toBe(2);
+    expect(Object.getPrototypeOf(unnestRecord(rows[0] as Row))).toBe(Object.prototype);
+  });
 });
