@@ -63,12 +63,12 @@ export interface RetryBackoffConfig {
  * emitted before the error are emitted again.
  *
  * ```
- * source:   --#            (each subscription fails, then succeeds on the 3rd)
- * retryBackoff({ maxAttempts: 3, baseDelayMs: 4, random: () => 0 })
- * result:   --  2ms  --  4ms  --a|
- * subs:     ^-!
- *                 ^-!
- *                         ^--!
+ * source:  fails at frame 2 twice, then emits a at frame 2
+ * retryBackoff({ maxAttempts: 3, baseDelayMs: 4, random: () => 0 })   waits 2, then 4
+ * result:  ------------a|
+ * subs:    ^-!
+ *              ^-!
+ *                    ^-!
  * ```
  *
  * @example
