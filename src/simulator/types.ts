@@ -32,6 +32,23 @@ export interface PortalView {
   ownerIds(): string[];
   /** A deterministic pseudo-random number in [0, 1) for the given keys (same seed and keys → same number). */
   random(...keys: (string | number)[]): number;
+  /** Owners (active, or archived with archived=true), as GET /crm/v3/owners lists them. */
+  ownerList?(archived?: boolean): SimOwner[];
+  /** Canonical names of the CRM object types the portal holds. */
+  objectTypeNames?(): string[];
+}
+
+/** An owner; its userId doubles as the id of the matching user (settings/v3/users). */
+export interface SimOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  teams: { id: string; name: string; primary: boolean }[];
 }
 
 export interface SimRequest {
@@ -53,6 +70,8 @@ export interface SimResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Pre-encoded JSON body; when set it is sent as is and `body` is ignored (hot paths build JSON by hand). */
+  raw?: string;
 }
 
 /** Which rate-limit budget a route draws from, as HubSpot meters it. */

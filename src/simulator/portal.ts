@@ -1,0 +1,403 @@
+/**
+ * The seeded, deterministic portal: every record is derived from (seed, type, index) on demand; only
+ * mutations live in memory. Implements the PortalView the routes read, plus the mutation/clock API tests use.
+ */
+
+import { ASSOC_PAIRS, AssocPair, type Edge } from "./associations.js";
+import { buildOwners, type OwnerDef } from "./data/owners.js";
+import { buildPipelines, type PipelineDef } from "./data/pipelines.js";
+import { type PropSpec, propertySpecs } from "./data/property-specs.js";
+import { type GenEnv, isoMs, type ValueCtx } from "./data/values.js";
+import { buildObjectTypes, type ObjectTypeDef, TypeResolver } from "./object-types.js";
+import { Mutated, type State, type VersionFilter } from "./overlay.js";
+import { hashKeys, mix32, unit } from "./rng.js";
+import { TypeData } from "./type-data.js";
+import type { PortalView, SimObject } from "./types.js";
+
+export interface PortalInit {
+  seed: number;
+  /** Seeded record count per canonical type name. */
+  counts: Record<string, number>;
+  now: number;
+  propertiesPerObject: number;
+  searchIndexLagMs: number;
+  owners: [active: number, archived: number];
+}
+
+/** The combined seeded + mutated state of one record. */
+export interface RecState {
+  index: number;
+  exists: boolean;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  archivedAt?: number;
+  mut?: State;
+}
+
+export class Portal implements PortalView {
+  readonly seed: number;
+  readonly portalId: number;
+  readonly resolver: TypeResolver;
+  readonly owners: OwnerDef[];
+  readonly pipelineDefs: Record<string, PipelineDef[]>;
+  readonly initialNow: number;
+  searchIndexLagMs: number;
+  /** Bumped on every mutation; search caches key on it. */
+  version = 0;
+  private clock: number;
+  private readonly data = new Map<string, TypeData>();
+  private readonly muts = new Map<string, Map<number, Mutated>>();
+  private readonly created = new Map<string, number>();
+  private readonly pairs = new Map<string, AssocPair>();
+  private readonly env: GenEnv;
+
+  constructor(init: PortalInit) {
+    this.seed = init.seed;
+    this.portalId = 20_000_000 + (mix32(init.seed ^ 0x51ed) % 9_000_000);
+    this.initialNow = init.now;
+    this.clock = init.now;
+    this.searchIndexLagMs = init.searchIndexLagMs;
+    const defs = buildObjectTypes(init.seed, this.portalId);
+    this.resolver = new TypeResolver(defs);
+    this.owners = buildOwners(init.seed, init.owners[0], init.owners[1], init.now);
+    this.pipelineDefs = buildPipelines(init.now);
+    const activeOwnerIds = this.owners.filter((o) => !o.archived).map((o) => o.id);
+    this.env = {
+      ownerIds: activeOwnerIds,
+      refId: (type, k) => {
+        const td = this.data.get(type);
+        return td && td.n > 0 ? td.ids.id(k % td.n) : "";
+      },
+      pipelines: (type) => this.pipelineDefs[type] ?? [],
+    };
+    for (const def of defs) {
+      const custom = Math.round(init.propertiesPerObject * def.customShare);
+      const specs = propertySpecs(def.name, custom, init.seed);
+      this.data.set(def.name, new TypeData(def, init.counts[def.name] ?? 0, specs, init.now, this.env));
+      this.muts.set(def.name, new Map());
+    }
+    for (const p of ASSOC_PAIRS) {
+      const pair = new AssocPair(p, this.data.get(p.a)!.n, this.data.get(p.b)!.n, init.seed);
+      this.pairs.set(`${p.a}>${p.b}`, pair);
+      this.pairs.set(`${p.b}>${p.a}`, pair);
+    }
+  }
+
+  // ---- clock -------------------------------------------------------------------------------------
+  now(): number {
+    return this.clock;
+  }
+  setNow(ms: number): void {
+    this.clock = ms;
+  }
+  advance(ms: number): void {
+    this.clock += ms;
+  }
+
+  // ---- types -------------------------------------------------------------------------------------
+  types(): readonly ObjectTypeDef[] {
+    return this.resolver.defs;
+  }
+  typeData(type: string): TypeData {
+    const def = this.resolver.resolve(type);
+    const td = def && this.data.get(def.name);
+    if (!td) throw new Error(`unknown object type ${type}`);
+    return td;
+  }
+  specs(type: string): readonly PropSpec[] {
+    return this.typeData(type).specs;
+  }
+  pipelines(type: string): readonly PipelineDef[] {
+    return this.pipelineDefs[type] ?? [];
+  }
+
+  /** Seeded plus created records (live or archived): indices are 0 … total-1. */
+  total(td: TypeData): number {
+    return td.n + (this.created.get(td.def.name) ?? 0);
+  }
+  mutated(td: TypeData): ReadonlyMap<number, Mutated> {
+    return this.muts.get(td.def.name)!;
+  }
+
+  /** The record's current state, or as seen through `visible` (the search index's lagging view). */
+  state(td: TypeData, index: number, visible?: VersionFilter): RecState {
+    const m = this.muts.get(td.def.name)!.get(index);
+    const st = m ? (visible ? m.view(visible) : m.cur) : undefined;
+    if (index >= td.n) {
+      const at = st?.createdAt ?? 0;
+      return {
+        index,
+        exists: !!st?.exists,
+        archived: !!st?.archived,
+        createdAt: at,
+        updatedAt: st?.updatedAt ?? at,
+        archivedAt: st?.archivedAt,
+        mut: st,
+      };
+    }
+    const baseArchived = td.isBaseArchived(index);
+    return {
+      index,
+      exists: true,
+      archived: baseArchived || !!st?.archived,
+      createdAt: td.createdAt(index),
+      updatedAt: st?.updatedAt ?? td.updatedAt(index),
+      archivedAt: baseArchived ? td.archivedAtBase(index, this.initialNow) : st?.archivedAt,
+      mut: st,
+    };
+  }
+
+  /** Value-generation context of a record (seeded times, so other values stay stable across updates). */
+  ctx(td: TypeData, index: number): ValueCtx {
+    return td.ctx(index);
+  }
+
+  /** One property of a record as HubSpot would send it. */
+  value(td: TypeData, st: RecState, c: ValueCtx, spec: PropSpec): string | null {
+    const set = st.mut?.set;
+    if (set && spec.name in set) return set[spec.name] ?? null;
+    if (spec.gen === "modified") return isoMs(st.updatedAt);
+    if (spec.gen === "created") return isoMs(st.createdAt);
+    if (spec.gen === "id") return c.id;
+    if (st.index >= td.n) return null;
+    return td.value(c, spec);
+  }
+
+  /** Properties of a record for the given names (unknown names skipped), keys in the given order. */
+  properties(td: TypeData, st: RecState, names: readonly string[]): Record<string, string | null> {
+    const c = td.ctx(st.index);
+    const out: Record<string, string | null> = {};
+    for (const name of names) {
+      const spec = td.specByName.get(name);
+      if (spec) out[name] = this.value(td, st, c, spec);
+    }
+    return out;
+  }
+
+  toSimObject(td: TypeData, st: RecState, names?: readonly string[]): SimObject {
+    const all = names ?? td.specs.map((s) => s.name);
+    return {
+      id: td.ids.id(st.index),
+      objectType: td.def.name,
+      properties: this.properties(td, st, all),
+      createdAt: st.createdAt,
+      updatedAt: st.updatedAt,
+      archived: st.archived,
+      ...(st.archived && st.archivedAt !== undefined ? { archivedAt: st.archivedAt } : {}),
+    };
+  }
+
+  /** Index of a record id, or -1. */
+  indexOf(td: TypeData, id: string): number {
+    const i = td.ids.indexOf(id);
+    return i >= 0 && i < this.total(td) ? i : -1;
+  }
+
+  // ---- PortalView --------------------------------------------------------------------------------
+  get(objectType: string, id: string, archived = false): SimObject | undefined {
+    const td = this.typeData(objectType);
+    const i = this.indexOf(td, id);
+    if (i < 0) return undefined;
+    const st = this.state(td, i);
+    if (!st.exists || st.archived !== archived) return undefined;
+    return this.toSimObject(td, st);
+  }
+
+  count(objectType: string, archived = false): number {
+    const td = this.typeData(objectType);
+    return this.sortedIndices(td, archived, true) as number;
+  }
+
+  idAt(objectType: string, index: number, archived = false): string | undefined {
+    const td = this.typeData(objectType);
+    const k = this.sortedIndices(td, archived, false, index) as number;
+    return k >= 0 ? td.ids.id(k) : undefined;
+  }
+
+  associations(fromType: string, id: string, toType: string): string[] {
+    const from = this.typeData(fromType);
+    const to = this.typeData(toType);
+    const i = this.indexOf(from, id);
+    if (i < 0) return [];
+    return this.edges(from, i, to).map((e) => to.ids.id(e.index));
+  }
+
+  /** Links to live records of `to` (seeded associations only exist between seeded records). */
+  edges(from: TypeData, index: number, to: TypeData): Edge[] {
+    const pair = this.pairs.get(`${from.def.name}>${to.def.name}`);
+    if (!pair || index >= from.n) return [];
+    return pair.edges(from.def.name, index).filter((e) => {
+      const st = this.state(to, e.index);
+      return st.exists && !st.archived;
+    });
+  }
+  assocPair(from: string, to: string): AssocPair | undefined {
+    return this.pairs.get(`${from}>${to}`);
+  }
+
+  ownerList(archived = false): OwnerDef[] {
+    return this.owners.filter((o) => o.archived === archived);
+  }
+
+  objectTypeNames(): string[] {
+    return this.resolver.defs.map((d) => d.name);
+  }
+
+  ownerIds(): string[] {
+    return this.env.ownerIds.slice();
+  }
+
+  random(...keys: (string | number)[]): number {
+    return unit(hashKeys(this.seed, keys));
+  }
+
+  /**
+   * Live (or archived) records in id order: the count when `countOnly`, else the index of the `k`-th (-1 if
+   * none). The seeded set is addressed by rank/select over the sorted archived list; mutated records (few)
+   * are removed from it and merged back in where their current state puts them.
+   */
+  private sortedIndices(td: TypeData, archived: boolean, countOnly: boolean, k = 0): number {
+    const arch = td.archivedIndices();
+    const inBase = (i: number) => i < td.n && td.isBaseArchived(i) === archived;
+    const removed: number[] = []; // seeded members whose state changed (taken out, maybe re-added below)
+    const extra: number[] = []; // mutated/created records currently in the requested set
+    for (const i of this.muts.get(td.def.name)!.keys()) {
+      const st = this.state(td, i);
+      if (inBase(i)) removed.push(i);
+      if (st.exists && st.archived === archived) extra.push(i);
+    }
+    const baseCount = archived ? arch.length : td.n - arch.length;
+    if (countOnly) return baseCount - removed.length + extra.length;
+    removed.sort((a, b) => a - b);
+    extra.sort((a, b) => a - b);
+    const baseBelow = (x: number) => {
+      const a = lowerBound(arch, Math.min(x, td.n));
+      return archived ? a : Math.min(x, td.n) - a;
+    };
+    const selectBase = (r: number): number => {
+      if (r < 0 || r >= baseCount) return -1;
+      if (archived) return arch[r]!;
+      let lo = r;
+      let hi = td.n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (baseBelow(mid + 1) > r) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    // A = seeded set minus `removed`; select the r-th element of A.
+    const selectA = (r: number): number => {
+      let rr = r;
+      for (;;) {
+        const b = selectBase(rr);
+        if (b < 0) return -1;
+        const c = lowerBound(removed, b + 1);
+        if (rr - c === r && !removed.includes(b)) return b;
+        rr = Math.max(rr + 1, r + c);
+      }
+    };
+    const rankA = (x: number) => baseBelow(x) - lowerBound(removed, x);
+    for (let t = 0; t < extra.length; t++) {
+      const e = extra[t]!;
+      const before = rankA(e) + t;
+      if (before === k) return e;
+      if (before > k) return selectA(k - t);
+    }
+    return selectA(k - extra.length);
+  }
+
+  /** Whether a version is already in the search index (lag measured on the simulated or the wall clock). */
+  searchVisible(): VersionFilter | undefined {
+    const lag = this.searchIndexLagMs;
+    if (lag <= 0) return undefined;
+    const simNow = this.clock;
+    const wallNow = Date.now();
+    return (v) => simNow - v.at >= lag || wallNow - v.wallAt >= lag;
+  }
+
+  // ---- mutations ---------------------------------------------------------------------------------
+  private mut(td: TypeData, index: number): Mutated {
+    const map = this.muts.get(td.def.name)!;
+    let m = map.get(index);
+    if (!m) {
+      m = new Mutated(index < td.n);
+      map.set(index, m);
+    }
+    return m;
+  }
+
+  private requireIndex(td: TypeData, id: string): number {
+    const i = this.indexOf(td, id);
+    if (i < 0 || !this.state(td, i).exists) throw new Error(`no ${td.def.name} record ${id}`);
+    return i;
+  }
+
+  /** Creates a record; returns it. `at` defaults to the simulated now. */
+  create(type: string, props: Record<string, string | null>, at = this.clock): SimObject {
+    const td = this.typeData(type);
+    const index = this.total(td);
+    this.created.set(td.def.name, (this.created.get(td.def.name) ?? 0) + 1);
+    this.mut(td, index).push({ at, wallAt: Date.now(), created: true, set: { ...props } });
+    this.version++;
+    return this.toSimObject(td, this.state(td, index));
+  }
+
+  /** Updates properties; bumps updatedAt and the last-modified property to `at`. */
+  update(type: string, id: string, props: Record<string, string | null>, at = this.clock): SimObject {
+    const td = this.typeData(type);
+    const i = this.requireIndex(td, id);
+    this.mut(td, i).push({ at, wallAt: Date.now(), set: { ...props } });
+    this.version++;
+    return this.toSimObject(td, this.state(td, i));
+  }
+
+  /** Archives a record: sets archivedAt, leaves lastmodifieddate alone. */
+  archive(type: string, id: string, at = this.clock): void {
+    const td = this.typeData(type);
+    const i = this.requireIndex(td, id);
+    this.mut(td, i).push({ at, wallAt: Date.now(), archived: true });
+    this.version++;
+  }
+
+  /** Updates many records to the SAME millisecond; `ids` or the first `count` live records spread over the id range. */
+  bulkUpdate(type: string, ids: string[] | number, props: Record<string, string | null>, at = this.clock): string[] {
+    const td = this.typeData(type);
+    let list: string[];
+    if (typeof ids === "number") {
+      const live = this.count(td.def.name);
+      const stride = Math.max(1, Math.floor(live / Math.max(1, ids)));
+      list = [];
+      for (let k = 0; k < ids && k * stride < live; k++) list.push(this.idAt(td.def.name, k * stride)!);
+    } else list = ids;
+    const wallAt = Date.now();
+    for (const id of list) this.mut(td, this.requireIndex(td, id)).push({ at, wallAt, set: { ...props } });
+    this.version++;
+    return list;
+  }
+}
+
+/** Number of elements < v in a sorted array. */
+export function lowerBound(arr: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Number of elements ≤ v in a sorted Int32Array. */
+export function upperBound(arr: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

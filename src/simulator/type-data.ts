@@ -1,0 +1,119 @@
+/**
+ * One object type's seeded records, derived on demand from (seed, type, index): ids, timestamps, archived
+ * flag and property values. Nothing per record is stored except the small archived-index list.
+ *
+ * updatedAt is f(P(i)) with P an invertible permutation and f monotone in rank, so "records modified in
+ * [a, b]" is a rank range found by binary search — a window query on a 1M portal touches only its hits.
+ */
+
+import type { PropSpec } from "./data/property-specs.js";
+import { GENS, type GenEnv, type ValueCtx } from "./data/values.js";
+import { IdSpace } from "./ids.js";
+import type { ObjectTypeDef } from "./object-types.js";
+import { AffinePermutation, hash2 } from "./rng.js";
+
+const DAY = 86_400_000;
+const YEAR = 365 * DAY;
+
+export class TypeData {
+  readonly ids: IdSpace;
+  readonly perm: AffinePermutation;
+  readonly specByName = new Map<string, PropSpec>();
+  private readonly start: number;
+  private readonly span: number;
+  private archivedList?: Int32Array;
+
+  constructor(
+    readonly def: ObjectTypeDef,
+    readonly n: number,
+    readonly specs: readonly PropSpec[],
+    initialNow: number,
+    private readonly env: GenEnv,
+  ) {
+    this.ids = new IdSpace(n, def.salt);
+    this.perm = new AffinePermutation(n, def.salt);
+    this.start = initialNow - 5 * YEAR;
+    this.span = 5 * YEAR - 3_600_000;
+    for (const s of specs) this.specByName.set(s.name, s);
+  }
+
+  recordHash(i: number): number {
+    return hash2(this.def.salt, i);
+  }
+
+  /** Rank → updatedAt: monotone; every 7th rank repeats its predecessor's millisecond (HubSpot has such ties). */
+  updatedAtOfRank(r: number): number {
+    const q = r % 7 === 3 ? r - 1 : r;
+    const u = (hash2(this.def.salt ^ 0x5bd1e995, q) % 900) / 1000;
+    return this.start + Math.floor(((q + u) * this.span) / Math.max(1, this.n));
+  }
+
+  updatedAt(i: number): number {
+    return this.updatedAtOfRank(this.perm.forward(i));
+  }
+
+  createdAt(i: number): number {
+    const h = hash2(this.recordHash(i), 3);
+    const base = this.start + Math.floor(((i + (h % 980) / 1000) * this.span * 0.9) / Math.max(1, this.n));
+    const upd = this.updatedAt(i);
+    // A third of the records were never edited after creation (createdAt = updatedAt).
+    return Math.min(base, h % 3 === 0 ? upd : upd - (h % (30 * DAY)));
+  }
+
+  /** First rank whose updatedAt is ≥ t. */
+  rankLowerBound(t: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.updatedAtOfRank(mid) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  isBaseArchived(i: number): boolean {
+    return i < this.n && hash2(this.recordHash(i), 5) % 1000 < 30;
+  }
+
+  archivedAtBase(i: number, initialNow: number): number {
+    const upd = this.updatedAt(i);
+    return Math.min(initialNow - 60_000, upd + (hash2(this.recordHash(i), 6) % (60 * DAY)));
+  }
+
+  /** Sorted indices of the seeded archived records (about 3 %), computed once. */
+  archivedIndices(): Int32Array {
+    if (!this.archivedList) {
+      const out: number[] = [];
+      for (let i = 0; i < this.n; i++) if (this.isBaseArchived(i)) out.push(i);
+      this.archivedList = Int32Array.from(out);
+    }
+    return this.archivedList;
+  }
+
+  ctx(i: number): ValueCtx {
+    return {
+      index: i,
+      id: this.ids.id(i),
+      h: this.recordHash(i),
+      createdAt: this.createdAt(i),
+      updatedAt: this.updatedAt(i),
+      env: this.env,
+    };
+  }
+
+  /** The seeded value of one property (undefined for unknown names). */
+  value(c: ValueCtx, spec: PropSpec): string | null {
+    const ph = hash2(c.h, spec.salt);
+    const r = ph % 1000;
+    if (r < spec.nullRate * 1000) return null;
+    if (r < (spec.nullRate + spec.emptyRate) * 1000) return "";
+    return GENS[spec.gen]!(c, hash2(ph, 7), spec.options);
+  }
+
+  /** An older value of a property for property history (a different draw of the same generator). */
+  olderValue(c: ValueCtx, spec: PropSpec, k: number): string | null {
+    if (spec.gen === "id" || spec.gen === "created") return null;
+    return GENS[spec.gen]!(c, hash2(hash2(c.h, spec.salt), 100 + k), spec.options);
+  }
+}
