@@ -59,9 +59,16 @@ const castDateTime: Caster = (value) => {
   return millisToIso(cursorMillis(value));
 };
 
+/** Whether `Date.parse` accepts a `YYYY-MM-DD` text: V8 takes any month 01–12 with any day 01–31 (rolling over). */
+function dateFieldsInRange(text: string): boolean {
+  const month = (text.charCodeAt(5) - 48) * 10 + text.charCodeAt(6) - 48;
+  const day = (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 const castDate: Caster = (value) => {
   if (value === "") return null;
-  if (typeof value === "string" && DATE.test(value)) return millisToIso(cursorMillis(value)) === FAIL ? FAIL : value;
+  if (typeof value === "string" && DATE.test(value)) return dateFieldsInRange(value) ? value : FAIL;
   if (typeof value !== "string" && typeof value !== "number") return FAIL;
   const iso = millisToIso(cursorMillis(value));
   return iso === FAIL ? FAIL : iso.slice(0, 10);
@@ -188,16 +195,34 @@ export function castTypes(
       used.push(castOrKeep);
       return `c[${used.length - 1}](${read})`;
     };
+    // unnestProperties copied each nested value to its top-level key, so each value is cast once and the result
+    // reused for its copy while the two still hold the same value (casts are pure; a failure is reported by name)
+    const castNested = new Map<string, string>();
     const fields = keys.map((key) => {
       if (key === field && nested !== undefined) {
-        const props = nested.map((name) => `${literalKey(name)}: ${call(byName.get(name), readKey("nested", name))}`);
+        const props = nested.map((name) => {
+          const cast = call(byName.get(name), readKey("nested", name));
+          if (byName.has(name)) {
+            const local = `v${castNested.size}`;
+            castNested.set(prefix + name, local);
+            return `${literalKey(name)}: (${local} = ${cast})`;
+          }
+          return `${literalKey(name)}: ${cast}`;
+        });
         return `${literalKey(key)}: {${props.join(",")}}`;
       }
-      return `${literalKey(key)}: ${call(byTopKey.get(key), readKey("row", key))}`;
+      const local = castNested.get(key);
+      const read = readKey("row", key);
+      if (local !== undefined) {
+        const same = readKey("nested", key.slice(prefix.length));
+        return `${literalKey(key)}: ${read} === ${same} ? ${local} : ${call(byTopKey.get(key), read)}`;
+      }
+      return `${literalKey(key)}: ${call(byTopKey.get(key), read)}`;
     });
+    const locals = castNested.size ? `let ${[...castNested.values()].join(",")};` : "";
     const build = compileFunction<(c: Caster[]) => RowCaster>(
       ["c"],
-      `return (row, nested) => ({${fields.join(",")}});`,
+      `return (row, nested) => {${locals} return {${fields.join(",")}}; };`,
     );
     return build(used);
   });

@@ -18,6 +18,10 @@ const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
  * cursorMillis("2024-01-17T19:55:04.281Z"); // 1705521304281
  */
 export function cursorMillis(value: unknown): number | undefined {
+  if (typeof value === "string") {
+    const fast = canonicalIsoMillis(value);
+    if (fast !== undefined) return fast;
+  }
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (value instanceof Date) {
     const ms = value.getTime();
@@ -29,6 +33,56 @@ export function cursorMillis(value: unknown): number | undefined {
   if (ISO_DATE.test(text)) return finite(Date.parse(text));
   if (!ISO_DATE_TIME.test(text)) return undefined;
   return finite(Date.parse(HAS_ZONE.test(text) ? text : text + "Z"));
+}
+
+const digit = (s: string, i: number): number => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
+
+/**
+ * Epoch ms of a `YYYY-MM-DDTHH:mm:ss.sssZ` string (what HubSpot and `toISOString()` write) without a regex or
+ * `Date.parse`, or `undefined` when the text is not in that exact form or is a case `Date.parse` treats
+ * specially (years below 100, hour 24, out-of-range fields); callers then take the general path, so results
+ * always equal `Date.parse`'s.
+ *
+ * @example
+ * canonicalIsoMillis("2024-01-17T19:55:04.281Z"); // 1705521304281
+ */
+export function canonicalIsoMillis(s: string): number | undefined {
+  if (
+    s.length !== 24 ||
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46 || // .
+    s.charCodeAt(23) !== 90 // Z
+  ) {
+    return undefined;
+  }
+  const year = two(s, 0) * 100 + two(s, 2);
+  const month = two(s, 5);
+  const day = two(s, 8);
+  const hour = two(s, 11);
+  const minute = two(s, 14);
+  const second = two(s, 17);
+  const milli = digit(s, 20) * 100 + two(s, 21);
+  // NaN fails every comparison, so a non-digit anywhere lands in the general path too
+  if (
+    !(year >= 100) ||
+    !(month >= 1 && month <= 12) ||
+    !(day >= 1 && day <= 31) ||
+    !(hour <= 23) ||
+    !(minute <= 59) ||
+    !(second <= 59) ||
+    !(milli >= 0)
+  ) {
+    return undefined;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
 }
 
 function finite(ms: number): number | undefined {

@@ -136,6 +136,39 @@ describe("castTypes", () => {
     });
   });
 
+  it("casts an unnested copy on its own when it no longer holds the nested value", () => {
+    const out: Page[] = [];
+    const row = {
+      id: "1",
+      properties: { amount: "1,5", closed: "x", closedate: "2024-01-17" },
+      properties_amount: "2,5",
+      properties_closed: "x",
+      properties_closedate: "2024-01-17",
+    };
+    const early = { properties_amount: "7", properties: { amount: "8" } };
+    const reports: string[] = [];
+    from([{ stream: "deals", records: [row, row, early] }])
+      .pipe(castTypes(types, { onUncastable: (p) => reports.push(p) }))
+      .subscribe((p) => out.push(p));
+    const cast = {
+      id: "1",
+      properties: { amount: 15, closed: "x", closedate: "2024-01-17T00:00:00.000Z" },
+      properties_amount: 25,
+      properties_closed: "x",
+      properties_closedate: "2024-01-17T00:00:00.000Z",
+    };
+    expect(out[0]?.records).toEqual([cast, cast, { properties_amount: 7, properties: { amount: 8 } }]);
+    expect(reports).toEqual(["closed"]);
+  });
+
+  it("checks the month and day of a date without a time", () => {
+    expect(castValue("2024-02-30", "date")).toEqual(ok("2024-02-30"));
+    expect(castValue("2024-12-31", "date")).toEqual(ok("2024-12-31"));
+    for (const bad of ["2024-00-10", "2024-13-01", "2024-01-00", "2024-01-32"]) {
+      expect(castValue(bad, "date")).toEqual(FAIL);
+    }
+  });
+
   it("reports an uncastable property once per operator instance", () => {
     scheduler.run(({ cold, expectObservable }) => {
       const reports: Array<[string, unknown]> = [];

@@ -1,6 +1,6 @@
 import type { TestScheduler } from "rxjs/testing";
 import { beforeEach, describe, expect, it } from "vitest";
-import { cursorMillis, filterByCursor, isAtOrAfter } from "../../src/operators/filter-by-cursor.js";
+import { canonicalIsoMillis, cursorMillis, filterByCursor, isAtOrAfter } from "../../src/operators/filter-by-cursor.js";
 import { compilePath } from "../../src/operators/path.js";
 import type { Page } from "../../src/sources/page.js";
 import { createTestScheduler } from "../helpers/marbles.js";
@@ -34,6 +34,56 @@ describe("cursorMillis", () => {
     [new Date(Number.NaN), undefined],
   ])("reads %j as %s", (value, expected) => {
     expect(cursorMillis(value)).toBe(expected);
+  });
+});
+
+describe("canonicalIsoMillis", () => {
+  it("agrees with Date.parse wherever it answers, and declines what Date.parse treats specially", () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pad = (n: number, w: number) => String(n).padStart(w, "0");
+    const texts = [
+      "2024-01-17T19:55:04.281Z",
+      "2024-02-30T10:00:00.000Z",
+      "2023-02-29T00:00:00.000Z",
+      "2024-04-31T23:59:59.999Z",
+      "2024-01-17T24:00:00.000Z",
+      "2024-01-17T23:60:00.000Z",
+      "2024-01-17T23:59:60.000Z",
+      "2024-00-17T00:00:00.000Z",
+      "2024-01-00T00:00:00.000Z",
+      "0050-01-01T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+      "2024-01-17T19:55:04.28xZ",
+      "2024-01-17t19:55:04.281Z",
+      "2024-01-17T19:55:04.281z",
+      " 024-01-17T19:55:04.281Z",
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const f = (max: number, w: number) => pad(Math.floor(rnd() * max), w);
+      texts.push(`${f(10000, 4)}-${f(15, 2)}-${f(34, 2)}T${f(26, 2)}:${f(62, 2)}:${f(62, 2)}.${f(1000, 3)}Z`);
+    }
+    let answered = 0;
+    for (const text of texts) {
+      const fast = canonicalIsoMillis(text);
+      if (fast === undefined) continue;
+      answered++;
+      expect([text, fast]).toEqual([text, Date.parse(text)]);
+    }
+    expect(answered).toBeGreaterThan(2000);
+    for (const declined of ["2024-01-17T24:00:00.000Z", "0050-01-01T00:00:00.000Z", "2024-01-17T19:55:04Z"]) {
+      expect(canonicalIsoMillis(declined)).toBeUndefined();
+    }
+  });
+
+  it("leaves cursorMillis's answers unchanged for the texts it declines", () => {
+    expect(cursorMillis("2024-01-17T24:00:00.000Z")).toBe(Date.UTC(2024, 0, 18));
+    expect(cursorMillis("0050-01-01T00:00:00.000Z")).toBe(Date.parse("0050-01-01T00:00:00.000Z"));
+    expect(cursorMillis("2024-13-01T00:00:00.000Z")).toBeUndefined();
   });
 });
 
