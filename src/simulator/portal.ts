@@ -11,7 +11,8 @@ import { type GenEnv, isoMs, type ValueCtx } from "./data/values.js";
 import { buildObjectTypes, type ObjectTypeDef, TypeResolver } from "./object-types.js";
 import { Mutated, type State, type VersionFilter } from "./overlay.js";
 import { hashKeys, mix32, unit } from "./rng.js";
-import { TypeData } from "./type-data.js";
+import { strJson } from "./serialize.js";
+import { type PropPlan, TypeData } from "./type-data.js";
 import type { PortalView, SimObject } from "./types.js";
 
 export interface PortalInit {
@@ -137,12 +138,13 @@ export class Portal implements PortalView {
       };
     }
     const baseArchived = td.isBaseArchived(index);
+    const seededUpdated = td.updatedAt(index);
     return {
       index,
       exists: true,
       archived: baseArchived || !!st?.archived,
-      createdAt: td.createdAt(index),
-      updatedAt: st?.updatedAt ?? td.updatedAt(index),
+      createdAt: td.createdAt(index, seededUpdated),
+      updatedAt: st?.updatedAt ?? seededUpdated,
       archivedAt: baseArchived ? td.archivedAtBase(index, this.initialNow) : st?.archivedAt,
       mut: st,
     };
@@ -173,6 +175,36 @@ export class Portal implements PortalView {
       if (spec) out[name] = this.value(td, st, c, spec);
     }
     return out;
+  }
+
+  /** Value context of a record, reusing the times `state()` already computed for unmodified seeded records. */
+  ctxOf(td: TypeData, st: RecState): ValueCtx {
+    return st.mut || st.index >= td.n ? td.ctx(st.index) : td.ctx(st.index, st.createdAt, st.updatedAt);
+  }
+
+  /** The `properties` object of a record as JSON, straight from the generators (the list hot path). */
+  propsJson(td: TypeData, st: RecState, plan: PropPlan, c = this.ctxOf(td, st)): string {
+    const set = st.mut?.set;
+    const seeded = st.index < td.n;
+    const parts: string[] = [];
+    for (let k = 0; k < plan.specs.length; k++) {
+      const spec = plan.specs[k]!;
+      if (seeded && spec.tabled && !(set && spec.name in set)) {
+        parts.push(td.fragment(c, spec));
+        continue;
+      }
+      let v: string | null;
+      let safe = spec.safe;
+      if (set && spec.name in set) {
+        v = set[spec.name] ?? null;
+        safe = false;
+      } else if (spec.gen === "modified") v = isoMs(st.updatedAt);
+      else if (spec.gen === "created") v = isoMs(st.createdAt);
+      else if (spec.gen === "id") v = c.id;
+      else v = seeded ? td.value(c, spec) : null;
+      parts.push(plan.keys[k] + (v === null ? "null" : safe ? '"' + v + '"' : strJson(v)));
+    }
+    return "{" + parts.join(",") + "}";
   }
 
   toSimObject(td: TypeData, st: RecState, names?: readonly string[]): SimObject {

@@ -20,8 +20,17 @@ export function keyJson(name: string): string {
 const SAFE = /^[ !#-[\]-~]*$/;
 /** JSON string literal; skips JSON.stringify for the common plain-ASCII case. */
 export function strJson(v: string): string {
-  return SAFE.test(v) ? '"' + v + '"' : JSON.stringify(v);
+  if (SAFE.test(v)) return '"' + v + '"';
+  // Escaped texts come from small tables, so memoising their encoding pays off.
+  let j = escaped.get(v);
+  if (j === undefined) {
+    j = JSON.stringify(v);
+    if (escaped.size > 20_000) escaped.clear();
+    escaped.set(v, j);
+  }
+  return j;
 }
+const escaped = new Map<string, string>();
 
 /** `{"a":"1","b":null}` for sorted property names. */
 export function propsJson(props: Record<string, string | null>, names: readonly string[]): string {

@@ -7,15 +7,25 @@
  */
 
 import type { PropSpec } from "./data/property-specs.js";
-import { GENS, type GenEnv, type ValueCtx } from "./data/values.js";
+import { GENS, type GenEnv, TABLE_GENS, TABLE_SIZE, UNSAFE_GENS, type ValueCtx } from "./data/values.js";
 import { IdSpace } from "./ids.js";
 import type { ObjectTypeDef } from "./object-types.js";
 import { AffinePermutation, hash2 } from "./rng.js";
+import { strJson } from "./serialize.js";
 
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 
+/** A resolved property list for encoding: known specs in output order with their pre-quoted keys. */
+export interface PropPlan {
+  names: string[];
+  specs: PropSpec[];
+  keys: string[];
+}
+
 export class TypeData {
+  private readonly plans = new Map<string, PropPlan>();
+  private readonly planByArray = new WeakMap<readonly string[], PropPlan>();
   readonly ids: IdSpace;
   readonly perm: AffinePermutation;
   readonly specByName = new Map<string, PropSpec>();
@@ -34,7 +44,31 @@ export class TypeData {
     this.perm = new AffinePermutation(n, def.salt);
     this.start = initialNow - 5 * YEAR;
     this.span = 5 * YEAR - 3_600_000;
-    for (const s of specs) this.specByName.set(s.name, s);
+    for (const s of specs) {
+      this.specByName.set(s.name, s);
+      s.fn = GENS[s.gen];
+      if (!s.fn) throw new Error(`no generator ${s.gen} for ${def.name}.${s.name}`);
+      s.safe = !UNSAFE_GENS.has(s.gen);
+      s.tabled = TABLE_GENS.has(s.gen);
+      s.nullCut = Math.round(s.nullRate * 1000);
+      s.emptyCut = Math.round((s.nullRate + s.emptyRate) * 1000);
+    }
+  }
+
+  /** The encoding plan for a (sorted, known-only) list of property names, cached per list. */
+  plan(names: readonly string[]): PropPlan {
+    let p = this.planByArray.get(names);
+    if (p) return p;
+    const key = names.join(",");
+    p = this.plans.get(key);
+    if (!p) {
+      const specs = names.map((n) => this.specByName.get(n)).filter((s): s is PropSpec => !!s);
+      p = { names: specs.map((s) => s.name), specs, keys: specs.map((s) => JSON.stringify(s.name) + ":") };
+      if (this.plans.size > 200) this.plans.clear();
+      this.plans.set(key, p);
+    }
+    this.planByArray.set(names, p);
+    return p;
   }
 
   recordHash(i: number): number {
@@ -52,10 +86,9 @@ export class TypeData {
     return this.updatedAtOfRank(this.perm.forward(i));
   }
 
-  createdAt(i: number): number {
+  createdAt(i: number, upd = this.updatedAt(i)): number {
     const h = hash2(this.recordHash(i), 3);
     const base = this.start + Math.floor(((i + (h % 980) / 1000) * this.span * 0.9) / Math.max(1, this.n));
-    const upd = this.updatedAt(i);
     // A third of the records were never edited after creation (createdAt = updatedAt).
     return Math.min(base, h % 3 === 0 ? upd : upd - (h % (30 * DAY)));
   }
@@ -91,13 +124,15 @@ export class TypeData {
     return this.archivedList;
   }
 
-  ctx(i: number): ValueCtx {
+  /** Value context; pass the seeded times when already known (they are the costly part). */
+  ctx(i: number, createdAt?: number, updatedAt?: number): ValueCtx {
+    const upd = updatedAt ?? this.updatedAt(i);
     return {
       index: i,
       id: this.ids.id(i),
       h: this.recordHash(i),
-      createdAt: this.createdAt(i),
-      updatedAt: this.updatedAt(i),
+      createdAt: createdAt ?? this.createdAt(i, upd),
+      updatedAt: upd,
       env: this.env,
     };
   }
@@ -106,9 +141,37 @@ export class TypeData {
   value(c: ValueCtx, spec: PropSpec): string | null {
     const ph = hash2(c.h, spec.salt);
     const r = ph % 1000;
-    if (r < spec.nullRate * 1000) return null;
-    if (r < (spec.nullRate + spec.emptyRate) * 1000) return "";
-    return GENS[spec.gen]!(c, hash2(ph, 7), spec.options);
+    if (r < spec.nullCut!) return null;
+    if (r < spec.emptyCut!) return "";
+    if (spec.tabled) return this.table(spec).values[hash2(ph, 7) & (TABLE_SIZE - 1)]!;
+    return spec.fn!(c, hash2(ph, 7), spec.options);
+  }
+
+  /** `"name":value` for a table-backed property of a seeded record (same draw as value()). */
+  fragment(c: ValueCtx, spec: PropSpec): string {
+    const t = spec.table ?? this.table(spec);
+    const ph = hash2(c.h, spec.salt);
+    const r = ph % 1000;
+    if (r < spec.nullCut!) return t.nullFrag;
+    if (r < spec.emptyCut!) return t.emptyFrag;
+    return t.frags[hash2(ph, 7) & (TABLE_SIZE - 1)]!;
+  }
+
+  private table(spec: PropSpec): NonNullable<PropSpec["table"]> {
+    if (!spec.table) {
+      const dummy = this.ctx(0);
+      const key = JSON.stringify(spec.name) + ":";
+      const values = Array.from({ length: TABLE_SIZE }, (_, k) =>
+        spec.fn!(dummy, hash2(spec.salt ^ 0x7ab, k), spec.options),
+      );
+      spec.table = {
+        values,
+        frags: values.map((v) => key + strJson(v)),
+        nullFrag: key + "null",
+        emptyFrag: key + '""',
+      };
+    }
+    return spec.table;
   }
 
   /** An older value of a property for property history (a different draw of the same generator). */

@@ -13,6 +13,14 @@ export interface PropSpec {
   type: PropType;
   fieldType: string;
   gen: string;
+  /** Bound generator and "output never needs escaping", filled in by TypeData for the hot path. */
+  fn?: import("./values.js").Gen;
+  safe?: boolean;
+  tabled?: boolean;
+  nullCut?: number;
+  emptyCut?: number;
+  /** For record-independent generators: value table and matching `"name":value` JSON fragments (lazy). */
+  table?: { values: string[]; frags: string[]; nullFrag: string; emptyFrag: string };
   options?: string[];
   hubspotDefined: boolean;
   calculated?: boolean;

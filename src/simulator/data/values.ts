@@ -37,19 +37,25 @@ export interface GenEnv {
 export type Gen = (c: ValueCtx, h: number, options?: readonly string[]) => string;
 
 const pick = <T>(arr: readonly T[], h: number): T => arr[h % arr.length]!;
-const pad2 = (n: number) => (n < 10 ? "0" + n : String(n));
-const pad3 = (n: number) => (n < 10 ? "00" + n : n < 100 ? "0" + n : String(n));
+const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
+const PAD2 = PAD3.slice(0, 100).map((s) => s.slice(1));
+const pad2 = (n: number) => PAD2[n]!;
+const pad3 = (n: number) => PAD3[n]!;
 
 const dayCache = new Map<number, string>();
+let lastDay = Number.NaN;
+let lastPrefix = "";
 /** ISO-8601 with millis, e.g. 2024-01-17T19:55:04.281Z; day prefixes are cached because toISOString is slow. */
 export function isoMs(ms: number): string {
   const day = Math.floor(ms / 86_400_000);
-  let prefix = dayCache.get(day);
+  let prefix = day === lastDay ? lastPrefix : dayCache.get(day);
   if (prefix === undefined) {
     prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
     if (dayCache.size > 50_000) dayCache.clear();
     dayCache.set(day, prefix);
   }
+  lastDay = day;
+  lastPrefix = prefix;
   let r = ms - day * 86_400_000;
   const hh = Math.floor(r / 3_600_000);
   r -= hh * 3_600_000;
@@ -64,28 +70,41 @@ export function isoDate(ms: number): string {
   return isoMs(ms).slice(0, 10);
 }
 
-const firstName = (c: ValueCtx) => pick(FIRST_NAMES, hash2(c.h, 11));
-const lastName = (c: ValueCtx) => pick(LAST_NAMES, hash2(c.h, 12));
-const companyName = (c: ValueCtx) => pick(WORDS, hash2(c.h, 13)) + " " + pick(COMPANY_SUFFIX, hash2(c.h, 14));
-const domain = (c: ValueCtx) =>
-  pick(WORDS, hash2(c.h, 13)) + (hash2(c.h, 15) % 100) + "." + pick(DOMAINS_TLD, hash2(c.h, 16));
-const email = (c: ValueCtx, h: number) =>
-  (pick(FIRST_NAMES, h) + "." + pick(LAST_NAMES, h >>> 8)).toLowerCase() + (h % 997) + "@" + domain(c);
-const phone = (h: number) => "+1 " + (200 + (h % 800)) + "-555-" + String(1000 + ((h >>> 10) % 9000));
-const words = (h: number, n: number) => {
+/**
+ * Precomputed tables: building strings word by word per value was the list hot path's main cost, so texts
+ * are drawn from 4096-entry tables indexed by the hash (still deterministic, still varied enough).
+ */
+const TABLE = 4096;
+const table = (f: (h: number) => string): string[] => Array.from({ length: TABLE }, (_, i) => f(hash2(0x7ab1e, i)));
+const wordsRaw = (h: number, n: number) => {
   let s = pick(WORDS, h);
   for (let i = 1; i < n; i++) s += " " + pick(WORDS, hash2(h, i));
   return s;
 };
-const sentence = (h: number) => {
-  const s = words(h, 4 + (h % 8));
+const WORDS_T = table((h) => wordsRaw(h, 2 + (h % 3)));
+const SENTENCE_T = table((h) => {
+  const s = wordsRaw(h, 4 + (h % 8));
   return h % 9 === 0 ? s + " " + pick(TRICKY_SNIPPETS, h >>> 5) : s;
-};
+});
+const HTML_T = SENTENCE_T.map((t) => "<div><p>" + t.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</p></div>");
+const LOCAL_T = table((h) => (pick(FIRST_NAMES, h) + "." + pick(LAST_NAMES, h >>> 8)).toLowerCase() + (h % 997));
+const DOMAIN_T = table((h) => pick(WORDS, h) + (h % 100) + "." + pick(DOMAINS_TLD, h >>> 12));
+const PERCENT_T = Array.from({ length: 101 }, (_, i) => String(i / 100));
+const tpick = (t: readonly string[], h: number) => t[h & (TABLE - 1)]!;
+
+const firstName = (c: ValueCtx) => pick(FIRST_NAMES, hash2(c.h, 11));
+const lastName = (c: ValueCtx) => pick(LAST_NAMES, hash2(c.h, 12));
+const companyName = (c: ValueCtx) => pick(WORDS, hash2(c.h, 13)) + " " + pick(COMPANY_SUFFIX, hash2(c.h, 14));
+const domain = (c: ValueCtx) => tpick(DOMAIN_T, hash2(c.h, 13));
+const email = (h: number) => tpick(LOCAL_T, h) + "@" + tpick(DOMAIN_T, h >>> 12);
+const phone = (h: number) => "+1 " + (200 + (h % 800)) + "-555-" + (1000 + ((h >>> 10) % 9000));
+const words = (h: number, _n: number) => tpick(WORDS_T, h);
+const sentence = (h: number) => tpick(SENTENCE_T, h);
 const between = (c: ValueCtx, h: number) => c.createdAt + (h % Math.max(1, c.updatedAt - c.createdAt + 1));
-const emails = (h: number, c: ValueCtx, max: number) => {
+const emails = (h: number, max: number) => {
   const n = 1 + (h % max);
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(email(c, hash2(h, i + 40)));
+  for (let i = 0; i < n; i++) out.push(email(hash2(h, i + 40)));
   return out.join(";");
 };
 const pipelineOf = (c: ValueCtx, type: string) => pick(c.env.pipelines(type), hash2(c.h, 21));
@@ -93,6 +112,40 @@ const stageOf = (c: ValueCtx, type: string) => {
   const p = pipelineOf(c, type);
   return p ? pick(p.stages, hash2(c.h, 22)).id : "";
 };
+
+/**
+ * Generators that ignore the record (only the hash matters): their values come from a per-property table
+ * of TABLE_SIZE entries, pre-encoded as JSON fragments, which makes list pages cheap to build.
+ */
+export const TABLE_GENS = new Set([
+  "word",
+  "words",
+  "sentence",
+  "paragraph",
+  "html",
+  "int",
+  "small",
+  "money",
+  "percent",
+  "durationMs",
+  "bool",
+  "enum",
+  "multi",
+  "phone",
+  "city",
+  "state",
+  "country",
+  "zip",
+  "address",
+  "jobtitle",
+  "uuid",
+  "anyEmail",
+  "emailList",
+]);
+export const TABLE_SIZE = 512;
+
+/** Generators whose output may need JSON escaping (quotes, newlines, non-ASCII); all others emit plain ASCII. */
+export const UNSAFE_GENS = new Set(["sentence", "paragraph", "html"]);
 
 /** Named generators referenced by the property specs. */
 export const GENS: Record<string, Gen> = {
@@ -103,8 +156,9 @@ export const GENS: Record<string, Gen> = {
   lastname: lastName,
   fullname: (c) => firstName(c) + " " + lastName(c),
   email: (c) => (firstName(c) + "." + lastName(c)).toLowerCase() + (c.index % 1000) + "@" + domain(c),
-  anyEmail: (c, h) => email(c, h),
-  emailList: (c, h) => emails(h, c, 3),
+  // (contacts' email follows the record's own first/last name; other addresses come from the table)
+  anyEmail: (_c, h) => email(h),
+  emailList: (_c, h) => emails(h, 3),
   phone: (_c, h) => phone(h),
   company: companyName,
   domain,
@@ -118,12 +172,19 @@ export const GENS: Record<string, Gen> = {
   word: (_c, h) => pick(WORDS, h),
   words: (_c, h) => words(h, 2 + (h % 3)),
   sentence: (_c, h) => sentence(h),
-  paragraph: (_c, h) => sentence(h) + ". " + sentence(hash2(h, 1)) + ". " + sentence(hash2(h, 2)),
-  html: (_c, h) => "<div><p>" + sentence(h).replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</p></div>",
+  paragraph: (_c, h) => sentence(h) + ". " + sentence(h >>> 12) + ". " + sentence(h >>> 20),
+  html: (_c, h) => tpick(HTML_T, h),
   int: (_c, h) => String(h % 5000),
   small: (_c, h) => String(h % 20),
-  money: (_c, h) => (h % 7 === 0 ? String(h % 100000) : String((h % 10_000_000) / 100)),
-  percent: (_c, h) => String((h % 101) / 100),
+  money: (_c, h) => {
+    // Integer arithmetic: number→string of fractional doubles is slow, and "12.5" / "12.05" / "12" all occur.
+    if (h % 7 === 0) return String(h % 100000);
+    const cents = h % 10_000_000;
+    const frac = cents % 100;
+    const whole = (cents - frac) / 100;
+    return frac === 0 ? String(whole) : frac % 10 === 0 ? whole + "." + frac / 10 : whole + "." + pad2(frac);
+  },
+  percent: (_c, h) => PERCENT_T[h % 101]!,
   durationMs: (_c, h) => String(h % 3_600_000),
   bool: (_c, h) => (h & 1 ? "true" : "false"),
   enum: (_c, h, options) => (options?.length ? pick(options, h) : ""),

@@ -3,7 +3,7 @@ import { isoMs } from "../data/values.js";
 import { checkScopes, validationError } from "../errors.js";
 import type { Portal, RecState } from "../portal.js";
 import { hash2 } from "../rng.js";
-import { keyJson, propsJson, recordJson, strJson } from "../serialize.js";
+import { keyJson, recordJson, strJson } from "../serialize.js";
 import type { TypeData } from "../type-data.js";
 import type { SimRequest, SimResult } from "../types.js";
 
@@ -45,8 +45,26 @@ export function isResult(x: unknown): x is SimResult {
   return typeof x === "object" && x !== null && "status" in x && "body" in x;
 }
 
+const propsCache = new WeakMap<TypeData, Map<string, string[]>>();
+
 /** The property names a response carries: requested (known) ones or the type's defaults, plus the system three. */
 export function responseProps(td: TypeData, requested: string[] | undefined): string[] {
+  const key = requested ? requested.join(",") : "\u0000default";
+  let m = propsCache.get(td);
+  if (!m) {
+    m = new Map();
+    propsCache.set(td, m);
+  }
+  let out = m.get(key);
+  if (!out) {
+    out = computeResponseProps(td, requested);
+    if (m.size > 200) m.clear();
+    m.set(key, out);
+  }
+  return out;
+}
+
+function computeResponseProps(td: TypeData, requested: string[] | undefined): string[] {
   const base = requested ?? td.def.defaultProps;
   const set = new Set(base.filter((n) => td.specByName.has(n)));
   for (const n of ["createdate", td.def.modifiedProp, "hs_object_id"]) if (td.specByName.has(n)) set.add(n);
@@ -136,16 +154,16 @@ export interface EncodeOpts {
 
 /** One record as v3 JSON with the requested extras. */
 export function encodeRecord(portal: Portal, td: TypeData, st: RecState, o: EncodeOpts): string {
-  const props = portal.properties(td, st, o.props);
   const extras: string[] = [];
   if (o.history?.length) extras.push(historyJson(portal, td, st, o.history));
   if (o.associations?.length) {
     const a = inlineAssocJson(portal, td, st.index, o.associations);
     if (a) extras.push(a);
   }
+  const c = portal.ctxOf(td, st);
   return recordJson({
-    id: td.ids.id(st.index),
-    propsJson: propsJson(props, o.props),
+    id: c.id,
+    propsJson: portal.propsJson(td, st, td.plan(o.props), c),
     createdAt: st.createdAt,
     updatedAt: st.updatedAt,
     archived: st.archived,

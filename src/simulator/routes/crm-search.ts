@@ -3,7 +3,7 @@ import { apiError, validationError } from "../errors.js";
 import type { Portal } from "../portal.js";
 import { type CompiledQuery, runSearch, SearchCache, type SortRule } from "../search.js";
 import { type Filter, OPERATORS } from "../search-filter.js";
-import { propsJson, recordJson } from "../serialize.js";
+import { recordJson } from "../serialize.js";
 import type { SimRequest, SimResult, SimRoute } from "../types.js";
 import { bodyList, intParam, isResult, resolveType, responseProps } from "./crm-common.js";
 
@@ -86,7 +86,7 @@ function search(portal: Portal, cache: SearchCache, req: SimRequest): SimResult 
     parts.push(
       recordJson({
         id: td.ids.id(st.index),
-        propsJson: propsJson(portal.properties(td, st, props), props),
+        propsJson: portal.propsJson(td, st, td.plan(props)),
         createdAt: st.createdAt,
         updatedAt: st.updatedAt,
         archived: false,
