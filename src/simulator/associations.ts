@@ -66,7 +66,7 @@ export class AssocPair {
     this.nD = this.driverIsA ? nA : nB;
     this.nO = this.driverIsA ? nB : nA;
     this.maxK = this.nD === 0 ? 0 : Math.max(1, Math.min(3, Math.round((3 * this.nO) / this.nD)));
-    this.salt = hashString(def.a + ">" + def.b) ^ seed;
+    this.salt = (hashString(def.a + ">" + def.b) ^ seed) >>> 0;
     for (let j = 0; j < 3; j++) this.perms.push(new AffinePermutation(this.nO, this.salt + j * 101));
   }
 

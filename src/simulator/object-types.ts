@@ -187,7 +187,7 @@ export function buildObjectTypes(seed: number, portalId: number): ObjectTypeDef[
     defaultProps: r.defaults,
     counts: { small: r.counts[0], medium: r.counts[1], large: r.counts[2] },
     customShare: r.share,
-    salt: hashString(r.name) ^ mix32(seed),
+    salt: (hashString(r.name) ^ mix32(seed)) >>> 0,
   }));
   const customs: [string, string, string, [number, number, number]][] = [
     ["cars", "Car", "Cars", [50, 2000, 20_000]],
@@ -207,7 +207,7 @@ export function buildObjectTypes(seed: number, portalId: number): ObjectTypeDef[
       defaultProps: ENG_DEFAULT,
       counts: { small: counts[0], medium: counts[1], large: counts[2] },
       customShare: 0.05,
-      salt: hashString(short) ^ mix32(seed),
+      salt: (hashString(short) ^ mix32(seed)) >>> 0,
       custom: {
         id,
         shortName: short,

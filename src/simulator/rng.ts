@@ -69,8 +69,9 @@ export class AffinePermutation {
   private readonly aInv: number;
   constructor(
     readonly n: number,
-    salt: number,
+    rawSalt: number,
   ) {
+    const salt = rawSalt >>> 0;
     if (n <= 1) {
       this.a = 1;
       this.b = 0;
