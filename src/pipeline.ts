@@ -1,7 +1,5 @@
 import {
   BehaviorSubject,
-  type Observable,
-  type OperatorFunction,
   concatMap,
   defer,
   filter,
@@ -9,9 +7,9 @@ import {
   from,
   lastValueFrom,
   mergeMap,
-
+  type Observable,
+  type OperatorFunction,
   take,
-
   toArray,
 } from "rxjs";
 import { SourceError } from "./errors.js";
@@ -99,7 +97,9 @@ function transforms(
     ops.push(
       castTypes(typesOf(props), {
         onUncastable: (property, value) =>
-          warn(`${def.name}: property ${property} has a value that is not a valid ${typesOf(props)[property]}: ${JSON.stringify(value).slice(0, 80)} (kept as is)`),
+          warn(
+            `${def.name}: property ${property} has a value that is not a valid ${typesOf(props)[property]}: ${JSON.stringify(value).slice(0, 80)} (kept as is)`,
+          ),
       }),
     );
   }
@@ -156,7 +156,11 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
       def.source.kind === "crm-object" ? await firstValueFrom(opts.properties.of(def.source.objectType)) : undefined;
     await open(name, streamColumns(def, props));
     let running = false;
-    const ready = (n: number) => written.pipe(filter((w) => w >= n), take(1));
+    const ready = (n: number) =>
+      written.pipe(
+        filter((w) => w >= n),
+        take(1),
+      );
     let pages: Observable<Page> = readStream(
       def,
       {
@@ -237,4 +241,3 @@ export async function runPipeline(opts: PipelineOptions): Promise<StreamSummary[
   );
   return summaries;
 }
-

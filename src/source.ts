@@ -1,14 +1,14 @@
 import { firstValueFrom } from "rxjs";
 import type { Config } from "./config.js";
 import { HttpError, SourceError } from "./errors.js";
-import { type AirbyteStream, type ConfiguredCatalog, airbyteStream } from "./protocol/catalog.js";
 import type { PlannedStream } from "./pipeline.js";
+import { type AirbyteStream, airbyteStream, type ConfiguredCatalog } from "./protocol/catalog.js";
 import { Auth } from "./sources/auth.js";
 import type { StreamState } from "./sources/page.js";
 import { PropertyCatalog } from "./sources/properties.js";
 import { streamJsonSchema } from "./sources/schema.js";
 import type { StreamDef } from "./sources/stream-def.js";
-import { type CustomObjectSchema, STREAMS, customObjectStream } from "./sources/streams.js";
+import { type CustomObjectSchema, customObjectStream, STREAMS } from "./sources/streams.js";
 import { Transport } from "./sources/transport.js";
 
 export interface SourceHooks {
@@ -72,6 +72,7 @@ export class HubSpotSource {
               path: "/oauth/v2/private-apps/get/access-token-info",
               json: { tokenKey: token },
               budget: "standard",
+              attempts: 2,
             }),
           )
         : await firstValueFrom(
@@ -79,6 +80,7 @@ export class HubSpotSource {
               method: "GET",
               path: `/oauth/v1/access-tokens/${encodeURIComponent(token)}`,
               budget: "standard",
+              attempts: 2,
             }),
           );
     const scopes = res.body?.scopes;
@@ -95,7 +97,9 @@ export class HubSpotSource {
           budget: "standard",
         }),
       );
-      return (res.body?.results ?? []).filter((s) => typeof s?.name === "string" && typeof s?.objectTypeId === "string");
+      return (res.body?.results ?? []).filter(
+        (s) => typeof s?.name === "string" && typeof s?.objectTypeId === "string",
+      );
     } catch (err) {
       if (err instanceof HttpError && (err.kind === "permission" || err.failure.status === 404)) {
         this.hooks.log("warn", `custom objects not discovered: ${err.message}`);
@@ -118,7 +122,9 @@ export class HubSpotSource {
     try {
       await this.auth.token();
       await this.grantedScopes();
-      await firstValueFrom(this.transport.request({ method: "GET", path: "/crm/v3/properties/contacts", budget: "standard" }));
+      await firstValueFrom(
+        this.transport.request({ method: "GET", path: "/crm/v3/properties/contacts", budget: "standard" }),
+      );
       return { ok: true };
     } catch (err) {
       if (err instanceof HttpError && err.kind === "permission") return { ok: true };
@@ -130,7 +136,9 @@ export class HubSpotSource {
   async discover(): Promise<AirbyteStream[]> {
     const out: AirbyteStream[] = [];
     for (const def of await this.streams()) {
-      let props: Awaited<ReturnType<typeof firstValueFrom<import("./sources/properties.js").PropertyDef[]>>> | undefined;
+      let props:
+        | Awaited<ReturnType<typeof firstValueFrom<import("./sources/properties.js").PropertyDef[]>>>
+        | undefined;
       if (def.source.kind === "crm-object") {
         try {
           props = await firstValueFrom(this.properties.of(def.source.objectType));
@@ -162,7 +170,12 @@ export class HubSpotSource {
     for (const s of catalog.streams) {
       const def = defs.get(s.name);
       if (!def) unknown.push(s.name);
-      else planned.push({ def, syncMode: s.syncMode === "incremental" && def.incremental ? "incremental" : "full_refresh", state: states.get(s.name) });
+      else
+        planned.push({
+          def,
+          syncMode: s.syncMode === "incremental" && def.incremental ? "incremental" : "full_refresh",
+          state: states.get(s.name),
+        });
     }
     return { planned, unknown };
   }

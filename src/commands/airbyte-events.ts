@@ -2,8 +2,8 @@ import { SourceError } from "../errors.js";
 import type { PipelineEvents } from "../pipeline.js";
 import {
   type AirbyteMessage,
-  type FailureType,
   errorTrace,
+  type FailureType,
   logMessage,
   stateMessage,
   streamStatus,
@@ -36,13 +36,19 @@ export class MessageOut {
 
   error(err: unknown, stream?: string): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
-    const internal = err instanceof SourceError ? `${err.code} (${err.kind})` : err instanceof Error ? err.name : "error";
-    return this.emit(errorTrace({ message, internalMessage: internal, failureType: failureTypeOf(err), stream }, Date.now()));
+    const internal =
+      err instanceof SourceError ? `${err.code} (${err.kind})` : err instanceof Error ? err.name : "error";
+    return this.emit(
+      errorTrace({ message, internalMessage: internal, failureType: failureTypeOf(err), stream }, Date.now()),
+    );
   }
 }
 
 /** Pipeline events as Airbyte messages on stdout; `onState` lets the caller persist states too. */
-export function airbyteEvents(out: MessageOut, onState?: (stream: string, state: Record<string, unknown>) => void): PipelineEvents {
+export function airbyteEvents(
+  out: MessageOut,
+  onState?: (stream: string, state: Record<string, unknown>) => void,
+): PipelineEvents {
   return {
     status: (stream, status) => out.emit(streamStatus(stream, status, Date.now())),
     state: (stream, state, count) => {

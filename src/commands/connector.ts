@@ -1,6 +1,6 @@
 import { type Config, configSpecification, readConfigFile, serializeConfig } from "../config.js";
-import { SourceError, exitCodeOf } from "../errors.js";
-import { type PipelineEvents, type StreamSummary, runPipeline } from "../pipeline.js";
+import { exitCodeOf, SourceError } from "../errors.js";
+import { type PipelineEvents, runPipeline, type StreamSummary } from "../pipeline.js";
 import { readCatalogFile } from "../protocol/catalog.js";
 import { catalogMessage, connectionStatus, controlConfigMessage, specMessage, toLine } from "../protocol/messages.js";
 import { readStateFile } from "../protocol/state.js";
@@ -8,9 +8,9 @@ import { redactorFor } from "../redact.js";
 import { LineWriter } from "../sinks/line-writer.js";
 import type { Sink } from "../sinks/sink.js";
 import { stdoutSink } from "../sinks/stdout.js";
-import type { StreamState } from "../sources/page.js";
 import { HubSpotSource } from "../source.js";
-import { MessageOut, airbyteEvents } from "./airbyte-events.js";
+import type { StreamState } from "../sources/page.js";
+import { airbyteEvents, MessageOut } from "./airbyte-events.js";
 
 const DOCS_URL = "https://github.com/source-hubspot/source-hubspot#readme";
 

@@ -52,10 +52,17 @@ export class Progress {
     for (const [name, s] of this.streams) {
       if (s.status === "COMPLETE" || s.status === "INCOMPLETE") continue;
       const secs = Math.max(0.001, (Date.now() - s.startedAt) / 1000);
-      rows.push(`  ${name.padEnd(24)} ${String(s.records).padStart(10)} records ${Math.round(s.records / secs).toString().padStart(7)}/s`);
+      rows.push(
+        `  ${name.padEnd(24)} ${String(s.records).padStart(10)} records ${Math.round(s.records / secs)
+          .toString()
+          .padStart(7)}/s`,
+      );
     }
     const st = this.stats;
-    if (st) rows.push(`  requests ${st.requests}  (search ${st.byBudget.search}, rate-limited ${st.rateLimited}, retries ${st.retries})`);
+    if (st)
+      rows.push(
+        `  requests ${st.requests}  (search ${st.byBudget.search}, rate-limited ${st.rateLimited}, retries ${st.retries})`,
+      );
     this.out.write(rows.map((r) => `${r}\n`).join(""));
     this.drawnLines = rows.length;
   }
@@ -69,7 +76,8 @@ export class Progress {
     const secs = (Date.now() - this.started) / 1000;
     const total = summaries.reduce((n, s) => n + s.records, 0);
     const lines = summaries.map(
-      (s) => `  ${s.stream.padEnd(24)} ${String(s.records).padStart(10)}  ${s.status}${s.reason ? ` (${this.redact(s.reason)})` : ""}`,
+      (s) =>
+        `  ${s.stream.padEnd(24)} ${String(s.records).padStart(10)}  ${s.status}${s.reason ? ` (${this.redact(s.reason)})` : ""}`,
     );
     return [
       `\nsynced ${total} records from ${summaries.length} streams in ${secs.toFixed(1)} s (${Math.round(total / Math.max(secs, 0.001))} records/s) into ${out}`,

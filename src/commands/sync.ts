@@ -5,12 +5,12 @@ import { type Config, parseConfig, readConfigFile, serializeConfig } from "../co
 import { SourceError } from "../errors.js";
 import type { PipelineEvents, StreamSummary } from "../pipeline.js";
 import type { ConfiguredCatalog } from "../protocol/catalog.js";
-import { type StateMap, readStateFile, writeStateFileAtomic } from "../protocol/state.js";
+import { readStateFile, type StateMap, writeStateFileAtomic } from "../protocol/state.js";
 import { redactorFor } from "../redact.js";
 import { createSink, multiSink } from "../sinks/index.js";
 import type { Sink } from "../sinks/sink.js";
-import type { StreamState } from "../sources/page.js";
 import { HubSpotSource } from "../source.js";
+import type { StreamState } from "../sources/page.js";
 import { exitCodeOfRun, runSource } from "./connector.js";
 import { Progress } from "./progress.js";
 
@@ -79,7 +79,11 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
     const wanted = inputs.streams?.length ? new Set(inputs.streams) : undefined;
     const unknown = [...(wanted ?? [])].filter((n) => !available.some((d) => d.name === n));
     if (unknown.length) {
-      throw new SourceError(`unknown stream(s): ${unknown.join(", ")}; available: ${available.map((d) => d.name).join(", ")}`, "STREAM_UNKNOWN", "config");
+      throw new SourceError(
+        `unknown stream(s): ${unknown.join(", ")}; available: ${available.map((d) => d.name).join(", ")}`,
+        "STREAM_UNKNOWN",
+        "config",
+      );
     }
     const catalog: ConfiguredCatalog = {
       streams: available

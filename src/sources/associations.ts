@@ -1,4 +1,4 @@
-import { type Observable, catchError, concatMap, forkJoin, map, of } from "rxjs";
+import { catchError, concatMap, forkJoin, map, type Observable, of } from "rxjs";
 import { HttpError } from "../errors.js";
 import type { Row } from "./page.js";
 import type { Transport } from "./transport.js";
@@ -41,8 +41,8 @@ export function readAssociations(
           for (const r of res.body?.results ?? []) {
             const from = r.from?.id === undefined ? undefined : String(r.from.id);
             if (from === undefined) continue;
-            let set = found.get(from);
-            if (!set) found.set(from, (set = new Set()));
+            const set = found.get(from) ?? new Set<string>();
+            found.set(from, set);
             for (const t of r.to ?? []) if (t.toObjectId !== undefined) set.add(String(t.toObjectId));
             const after = r.paging?.next?.after;
             if (after) more.push({ id: from, after });
@@ -53,9 +53,7 @@ export function readAssociations(
         concatMap((more) => (more.length ? readBatch(more) : of(undefined))),
       );
   if (!batches.length) return of(new Map());
-  return forkJoin(batches.map(readBatch)).pipe(
-    map(() => new Map([...found].map(([k, v]) => [k, [...v]]))),
-  );
+  return forkJoin(batches.map(readBatch)).pipe(map(() => new Map([...found].map(([k, v]) => [k, [...v]]))));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { HttpError, SourceError, describeHubSpotBody } from "../errors.js";
+import { describeHubSpotBody, HttpError, SourceError } from "../errors.js";
 
 export type Credentials =
   | { kind: "private-app"; accessToken: string }
@@ -7,7 +7,7 @@ export type Credentials =
 /** Something that can POST a form and return status + parsed JSON (the transport's raw fetch). */
 export type FormPoster = (path: string, form: Record<string, string>) => Promise<{ status: number; body: unknown }>;
 
-/** Refresh this long before HubSpot says the access token expires (HubSpot tokens live 30 min). */
+/** Refresh up to this long before HubSpot says the access token expires (HubSpot tokens live 30 min). */
 const EARLY_REFRESH_MS = 5 * 60_000;
 
 /**
@@ -17,6 +17,8 @@ const EARLY_REFRESH_MS = 5 * 60_000;
 export class Auth {
   private accessToken?: string;
   private expiresAt = 0;
+  /** A quarter of the token's life, at most 5 minutes: short-lived tokens are not refreshed on every call. */
+  private earlyBy = EARLY_REFRESH_MS;
   private refreshing?: Promise<string>;
 
   constructor(
@@ -34,7 +36,7 @@ export class Auth {
   async token(): Promise<string> {
     const c = this.credentials;
     if (c.kind === "private-app") return c.accessToken;
-    if (this.accessToken && this.now() < this.expiresAt - EARLY_REFRESH_MS) return this.accessToken;
+    if (this.accessToken && this.now() < this.expiresAt - this.earlyBy) return this.accessToken;
     return this.refresh();
   }
 
@@ -75,6 +77,7 @@ export class Auth {
     this.accessToken = b.access_token;
     const ttlSec = typeof b.expires_in === "number" ? b.expires_in : 1800;
     this.expiresAt = this.now() + ttlSec * 1000;
+    this.earlyBy = Math.min(EARLY_REFRESH_MS, (ttlSec * 1000) / 4);
     if (typeof b.refresh_token === "string" && b.refresh_token !== c.refreshToken) {
       c.refreshToken = b.refresh_token;
       this.onRotated(b.refresh_token);

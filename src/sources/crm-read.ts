@@ -1,11 +1,11 @@
-import { type Observable, concatMap, forkJoin, map } from "rxjs";
+import { concatMap, forkJoin, map, type Observable } from "rxjs";
 import type { HttpError } from "../errors.js";
 import { attachAssociations } from "./associations.js";
 import type { Page, Row, StreamState } from "./page.js";
-import { type PropertyCatalog, chunkProperties } from "./properties.js";
+import { chunkProperties, type PropertyCatalog } from "./properties.js";
 import type { Ready, Step } from "./pull.js";
 import { pullPages } from "./pull.js";
-import { SEARCH_PAGE_SIZE, type SearchCursor, modifiedMillis, searchBody, stepSearch } from "./search-cursor.js";
+import { modifiedMillis, SEARCH_PAGE_SIZE, type SearchCursor, searchBody, stepSearch } from "./search-cursor.js";
 import type { CrmObjectSource } from "./stream-def.js";
 import type { Transport } from "./transport.js";
 
@@ -38,11 +38,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function withAssociations(ctx: CrmReadContext, records: Row[]): Observable<Row[]> {
   const warned = new Set<string>();
-  return attachAssociations(ctx.transport, ctx.source.objectType, ctx.source.associations ?? [], records, (to, err: HttpError) => {
-    if (warned.has(to)) return;
-    warned.add(to);
-    ctx.warn(`${ctx.stream}: associations to ${to} skipped: ${err.message}`);
-  });
+  return attachAssociations(
+    ctx.transport,
+    ctx.source.objectType,
+    ctx.source.associations ?? [],
+    records,
+    (to, err: HttpError) => {
+      if (warned.has(to)) return;
+      warned.add(to);
+      ctx.warn(`${ctx.stream}: associations to ${to} skipped: ${err.message}`);
+    },
+  );
 }
 
 /** One list page with every property, split into URL-safe chunks merged by id. */
@@ -71,7 +77,7 @@ function listPage(ctx: CrmReadContext, names: readonly string[], after: string |
         for (const body of rest) {
           for (const r of body.results ?? []) {
             const target = byId.get(String(r.id));
-            if (target) Object.assign((target.properties ??= {}) as object, r.properties);
+            if (target) target.properties = { ...(target.properties as object), ...(r.properties as object) };
           }
         }
       }
@@ -215,4 +221,3 @@ export function readCrmIncremental(
     }),
   );
 }
-

@@ -1,4 +1,4 @@
-import { type Observable, map, shareReplay } from "rxjs";
+import { map, type Observable, shareReplay } from "rxjs";
 import type { Transport } from "./transport.js";
 
 /** A HubSpot property definition, as /crm/v3/properties/{objectType} returns it. */

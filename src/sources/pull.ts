@@ -1,4 +1,4 @@
-import { EMPTY, type Observable, concatMap, expand, map, of, take } from "rxjs";
+import { concatMap, EMPTY, expand, map, type Observable, of, take } from "rxjs";
 import type { Page } from "./page.js";
 
 /** A page and where to continue from (undefined: the stream is complete). */
@@ -27,7 +27,12 @@ export function pullPages<C>(first: C, step: (cursor: C) => Observable<Step<C>>,
     expand((s) => {
       emitted++;
       const next = s.next;
-      return next === undefined ? EMPTY : ready(emitted).pipe(take(1), concatMap(() => step(next)));
+      return next === undefined
+        ? EMPTY
+        : ready(emitted).pipe(
+            take(1),
+            concatMap(() => step(next)),
+          );
     }),
     map((s) => s.page),
   );

@@ -1,9 +1,9 @@
-import { EMPTY, type Observable, catchError, concat, defer, map } from "rxjs";
+import { catchError, concat, defer, EMPTY, map, type Observable } from "rxjs";
 import { HttpError } from "../errors.js";
 import { type CrmState, readCrmIncremental, readCrmList } from "./crm-read.js";
 import type { Page, Row, StreamState } from "./page.js";
 import type { PropertyCatalog } from "./properties.js";
-import { type Ready, type Step, pullPages } from "./pull.js";
+import { pullPages, type Ready, type Step } from "./pull.js";
 import type { EndpointSource, StreamDef, SyncMode } from "./stream-def.js";
 import type { Transport } from "./transport.js";
 
@@ -69,7 +69,11 @@ function readEndpoint(def: StreamDef, src: EndpointSource, opts: ReadOptions, re
     ...fanOut.values.map((value) =>
       defer(() => one(src.path.replace(`{${fanOut.param}}`, encodeURIComponent(value)), [fanOut.as, value])).pipe(
         catchError((err) => {
-          if (fanOut.ignoreForbidden && err instanceof HttpError && (err.kind === "permission" || err.failure.status === 404)) {
+          if (
+            fanOut.ignoreForbidden &&
+            err instanceof HttpError &&
+            (err.kind === "permission" || err.failure.status === 404)
+          ) {
             opts.warn(`${def.name}: ${value} skipped: ${err.message}`);
             return EMPTY;
           }
@@ -90,7 +94,13 @@ export function readStream(def: StreamDef, opts: ReadOptions, ready: Ready): Obs
   if (src.kind === "endpoint") {
     pages = readEndpoint(def, src, opts, ready);
   } else {
-    const ctx = { transport: opts.transport, properties: opts.properties, stream: def.name, source: src, warn: opts.warn };
+    const ctx = {
+      transport: opts.transport,
+      properties: opts.properties,
+      stream: def.name,
+      source: src,
+      warn: opts.warn,
+    };
     const serverIncremental = opts.syncMode === "incremental" && def.incremental === "server" && !src.archived;
     pages = serverIncremental
       ? readCrmIncremental(ctx, ready, opts.state as CrmState | undefined, opts.startDate, opts.lookbackMs)

@@ -63,7 +63,8 @@ export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] |
     if (def.unnest) properties[`properties_${p.name}`] = propertySchema(p.type);
   }
   properties.properties = { type: "object", properties: nested, additionalProperties: true };
-  for (const assoc of def.source.associations ?? []) properties[assoc] = nullable("array", { items: { type: "string" } });
+  for (const assoc of def.source.associations ?? [])
+    properties[assoc] = nullable("array", { items: { type: "string" } });
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     type: "object",

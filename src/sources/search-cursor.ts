@@ -74,7 +74,9 @@ export function stepSearch(cursor: SearchCursor, results: readonly Row[], proper
   if (cursor.mode === "drain") {
     const last = results[results.length - 1];
     const next: SearchCursor | undefined =
-      full && last ? { mode: "drain", at: cursor.at, afterId: String(last.id) } : { mode: "range", lo: cursor.at + 1, seenAtLo: [] };
+      full && last
+        ? { mode: "drain", at: cursor.at, afterId: String(last.id) }
+        : { mode: "range", lo: cursor.at + 1, seenAtLo: [] };
     return { fresh: [...results], next, maxModified };
   }
   const seen = new Set(cursor.seenAtLo);

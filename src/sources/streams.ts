@@ -53,7 +53,12 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: "owners",
-    source: { kind: "endpoint", path: "/crm/v3/owners", recordsPath: "results", paginator: { kind: "after", limit: 100 } },
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/owners",
+      recordsPath: "results",
+      paginator: { kind: "after", limit: 100 },
+    },
     primaryKey: [["id"]],
     cursorField: "updatedAt",
     cursorFallback: ["createdAt"],
@@ -86,8 +91,17 @@ export const STREAMS: readonly StreamDef[] = [
         param: "objectType",
         as: "objectType",
         ignoreForbidden: true,
-        values: ["contacts", "companies", "deals", "tickets", "products", "line_items", "calls", "emails", "meetings"]
-          .concat(["notes", "tasks", "leads", "goal_targets"]),
+        values: [
+          "contacts",
+          "companies",
+          "deals",
+          "tickets",
+          "products",
+          "line_items",
+          "calls",
+          "emails",
+          "meetings",
+        ].concat(["notes", "tasks", "leads", "goal_targets"]),
       },
     },
     primaryKey: [["objectType"], ["name"]],
@@ -95,7 +109,12 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: "deal_pipelines",
-    source: { kind: "endpoint", path: "/crm/v3/pipelines/deals", recordsPath: "results", paginator: { kind: "single" } },
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/pipelines/deals",
+      recordsPath: "results",
+      paginator: { kind: "single" },
+    },
     primaryKey: [["pipelineId"]],
     cursorField: "updatedAt",
     cursorFallback: ["createdAt"],
@@ -105,7 +124,12 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: "ticket_pipelines",
-    source: { kind: "endpoint", path: "/crm/v3/pipelines/tickets", recordsPath: "results", paginator: { kind: "single" } },
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/pipelines/tickets",
+      recordsPath: "results",
+      paginator: { kind: "single" },
+    },
     primaryKey: [["id"]],
     cursorField: "updatedAt",
     cursorFallback: ["createdAt"],

@@ -1,17 +1,17 @@
 import http from "node:http";
 import https from "node:https";
 import fetch, { type Response as FetchResponse } from "node-fetch";
-import { type Observable, defer, from } from "rxjs";
+import { defer, from, type Observable } from "rxjs";
 import {
-  HttpError,
-  NetworkError,
-  SourceError,
   classify,
   describeHubSpotBody,
+  HttpError,
   isTransient,
+  NetworkError,
   requiredScopesOf,
+  type SourceError,
 } from "../errors.js";
-import { type RateBudget, createRateBudget, rateLimit } from "../operators/rate-limit.js";
+import { createRateBudget, type RateBudget, rateLimit } from "../operators/rate-limit.js";
 import { retryBackoff } from "../operators/retry-backoff.js";
 import type { Auth } from "./auth.js";
 
@@ -26,6 +26,8 @@ export interface RequestSpec {
   query?: Record<string, QueryValue>;
   json?: unknown;
   budget: BudgetClass;
+  /** Total attempts for this call (default: the transport's); 1–2 for calls whose failure is not fatal. */
+  attempts?: number;
 }
 
 export interface HubSpotResponse<T = unknown> {
@@ -116,7 +118,7 @@ export class Transport {
     const limited = spec.budget === "exempt" ? once : once.pipe(rateLimit(this.budgets[spec.budget]));
     return limited.pipe(
       retryBackoff<HubSpotResponse<T>>({
-        maxAttempts: this.options.maxAttempts ?? 8,
+        maxAttempts: spec.attempts ?? this.options.maxAttempts ?? 8,
         baseDelayMs: 500,
         maxDelayMs: 60_000,
         random: this.options.random,
@@ -179,7 +181,13 @@ export class Transport {
     if (status === 403) {
       const scopes = requiredScopesOf(body);
       const need = scopes.length ? ` (missing scopes: ${scopes.join(", ")})` : "";
-      return new HttpError(`HubSpot denied ${route}${need}${suffix}`, "MISSING_SCOPES", "permission", { status, route, body }, scopes);
+      return new HttpError(
+        `HubSpot denied ${route}${need}${suffix}`,
+        "MISSING_SCOPES",
+        "permission",
+        { status, route, body },
+        scopes,
+      );
     }
     if (status === 429) {
       this.counters.rateLimited++;

@@ -1,5 +1,5 @@
-import type { Row } from "../../src/sources/page.js";
 import type { Sink, TableSpec } from "../../src/sinks/sink.js";
+import type { Row } from "../../src/sources/page.js";
 
 /** A Sink that keeps every row in memory, per table, for assertions. */
 export class MemorySink implements Sink {

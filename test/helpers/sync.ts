@@ -2,10 +2,10 @@ import { runSource } from "../../src/commands/connector.js";
 import { parseConfig } from "../../src/config.js";
 import type { PipelineEvents, StreamSummary } from "../../src/pipeline.js";
 import type { ConfiguredCatalog } from "../../src/protocol/catalog.js";
+import type { SimulatorHandle } from "../../src/simulator/index.js";
+import { HubSpotSource } from "../../src/source.js";
 import type { StreamState } from "../../src/sources/page.js";
 import type { TransportStats } from "../../src/sources/transport.js";
-import { HubSpotSource } from "../../src/source.js";
-import type { SimulatorHandle } from "../../src/simulator/index.js";
 import { MemorySink } from "./memory-sink.js";
 
 export interface SyncResult {

@@ -43,7 +43,10 @@ describe("server-side incremental (search)", () => {
       config: { start_date: new Date(start).toISOString().replace(/\.\d{3}Z$/, "Z") },
     });
     const rows = run.sink.rows("companies");
-    const want = Array.from({ length: sim.portal.count("companies") }, (_, i) => sim?.portal.idAt("companies", i) as string)
+    const want = Array.from(
+      { length: sim.portal.count("companies") },
+      (_, i) => sim?.portal.idAt("companies", i) as string,
+    )
       .map((id) => sim?.portal.get("companies", id))
       .filter((c) => c && c.updatedAt >= start)
       .map((c) => c?.id);
@@ -78,7 +81,10 @@ describe("server-side incremental (search)", () => {
     sim = await startSimulator({ seed: 14, scale: "small", rateLimits: false });
     const first = await syncFrom(sim, { streams: ["contacts"] });
     const cursor = Date.parse(String(first.states.get("contacts")?.updatedAt));
-    const inWindow = Array.from({ length: sim.portal.count("contacts") }, (_, i) => sim?.portal.idAt("contacts", i) as string)
+    const inWindow = Array.from(
+      { length: sim.portal.count("contacts") },
+      (_, i) => sim?.portal.idAt("contacts", i) as string,
+    )
       .map((id) => sim?.portal.get("contacts", id))
       .filter((c) => c && c.updatedAt >= cursor - 90 * 24 * 60 * MINUTE)
       .map((c) => c?.id as string);

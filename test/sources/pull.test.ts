@@ -23,7 +23,11 @@ describe("pullPages", () => {
   it("requests page n+1 only after the sink accepted page n (at most one page in flight)", async () => {
     const fetched: number[] = [];
     const written = new BehaviorSubject(0);
-    const ready = (n: number) => written.pipe(filter((w) => w >= n), take(1));
+    const ready = (n: number) =>
+      written.pipe(
+        filter((w) => w >= n),
+        take(1),
+      );
     let maxInFlight = 0;
     const slowSink = (page: Page) =>
       defer(async () => {
