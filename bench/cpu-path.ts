@@ -56,6 +56,10 @@ export interface StageResult {
   endToEnd: number;
   /** Median records/s counting only time inside `sink.write()` and `close()`; null for "ops". */
   sinkOnly: number | null;
+  /** Like `endToEnd`, per second of process CPU time (all threads) instead of wall time: robust to other load. */
+  endToEndCpu: number;
+  /** Like `sinkOnly`, per second of process CPU time. */
+  sinkOnlyCpu: number | null;
   /** Every run's end-to-end records/s, to judge the noise. */
   runs: number[];
   outputBytes: number | null;
@@ -195,6 +199,8 @@ async function dirBytes(dir: string): Promise<number> {
 interface RunResult {
   endToEnd: number;
   sinkOnly: number | null;
+  endToEndCpu: number;
+  sinkOnlyCpu: number | null;
   outputBytes: number | null;
 }
 
@@ -216,29 +222,43 @@ async function runOnce(
   let records = 0;
   let opsMs = 0;
   let sinkMs = 0;
+  let opsCpu = 0;
+  let sinkCpu = 0;
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (let n = 0; n < pages; n++) {
     const parsed = JSON.parse(texts[n % texts.length]!) as { results: Page["records"] };
+    const c0 = cpu();
     const t0 = performance.now();
     const page = push({ stream: "contacts", records: parsed.results, state: { updatedAt: n } });
     const t1 = performance.now();
+    const c1 = cpu();
     opsMs += t1 - t0;
+    opsCpu += c1 - c0;
     records += page.records.length;
     if (sink) {
       await sink.write("contacts", page.records);
       sinkMs += performance.now() - t1;
+      sinkCpu += cpu() - c1;
     }
   }
   let outputBytes: number | null = null;
   if (sink && dir) {
+    const c = cpu();
     const t = performance.now();
     await sink.close();
     sinkMs += performance.now() - t;
+    sinkCpu += cpu() - c;
     outputBytes = await dirBytes(dir);
     await rm(dir, { recursive: true, force: true });
   }
   return {
     endToEnd: Math.round(records / ((opsMs + sinkMs) / 1000)),
     sinkOnly: sink ? Math.round(records / (sinkMs / 1000)) : null,
+    endToEndCpu: Math.round(records / ((opsCpu + sinkCpu) / 1000)),
+    sinkOnlyCpu: sink ? Math.round(records / (sinkCpu / 1000)) : null,
     outputBytes,
   };
 }
@@ -269,11 +289,14 @@ export async function run(options: CpuPathOptions = {}): Promise<CpuPathReport> 
     results: stages.map((stage) => {
       const rs = runs.get(stage)!;
       const sinkOnly = rs.map((r) => r.sinkOnly).filter((v): v is number => v !== null);
+      const sinkOnlyCpu = rs.map((r) => r.sinkOnlyCpu).filter((v): v is number => v !== null);
       return {
         stage,
         records: pages * PAGE_SIZE,
         endToEnd: median(rs.map((r) => r.endToEnd)),
         sinkOnly: sinkOnly.length ? median(sinkOnly) : null,
+        endToEndCpu: median(rs.map((r) => r.endToEndCpu)),
+        sinkOnlyCpu: sinkOnlyCpu.length ? median(sinkOnlyCpu) : null,
         runs: rs.map((r) => r.endToEnd),
         outputBytes: rs[0]!.outputBytes,
       };
@@ -285,13 +308,13 @@ function table(report: CpuPathReport): string {
   const k = (n: number | null) => (n === null ? "-" : `${(n / 1000).toFixed(1)}k`);
   const lines = [
     `CPU path, ${report.pages} pages × ${report.recordsPerPage} records × ${report.properties} properties, median of ${report.repeat}, Node ${report.node}`,
-    "stage     end-to-end/s  sink-only/s  runs/s                      output",
+    "records/s  end-to-end  (per CPU-s)  sink-only  (per CPU-s)  wall runs              output",
   ];
   for (const r of report.results) {
+    const cols = [k(r.endToEnd), k(r.endToEndCpu), k(r.sinkOnly), k(r.sinkOnlyCpu)];
+    const out = r.outputBytes === null ? "" : `${(r.outputBytes / 1e6).toFixed(1)} MB`;
     lines.push(
-      `${r.stage.padEnd(9)} ${k(r.endToEnd).padStart(12)} ${k(r.sinkOnly).padStart(12)}  ${r.runs.map(k).join(" ").padEnd(27)} ${
-        r.outputBytes === null ? "" : `${(r.outputBytes / 1e6).toFixed(1)} MB`
-      }`,
+      `${r.stage.padEnd(9)}  ${cols[0]!.padStart(10)}  ${cols[1]!.padStart(11)}  ${cols[2]!.padStart(9)}  ${cols[3]!.padStart(11)}  ${r.runs.map(k).join(" ").padEnd(22)} ${out}`,
     );
   }
   return lines.join("\n");

@@ -26,6 +26,39 @@ interface NdjsonTable {
   /** Where rows go: the gzip stream when compressing, else the file. */
   head: Writable;
   error?: Error;
+  lines: LineEncoder;
+}
+
+const MIN_CHUNK = 64 * 1024;
+
+/**
+ * Encodes rows as UTF-8 JSON lines, one Buffer per page. Each line goes straight into the buffer as it is made,
+ * which costs about 20 % less CPU than concatenating a page-sized string and having the stream encode it (no
+ * rope to flatten, no second pass). The buffer is sized from the previous page, so it is rarely grown.
+ * (Carving pages out of shared multi-MB slabs measured slower than a buffer per page.)
+ */
+export class LineEncoder {
+  private lastSize = 0;
+
+  /** The rows as one chunk of `JSON.stringify(row) + "\n"` lines. */
+  encode(rows: readonly Row[]): Buffer {
+    let buf = Buffer.allocUnsafe(Math.max(MIN_CHUNK, Math.ceil(this.lastSize * 1.25)));
+    let at = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const line = JSON.stringify(rows[i]);
+      // a UTF-16 code unit is at most 3 UTF-8 bytes
+      const worst = line.length * 3 + 1;
+      if (at + worst > buf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * buf.length, at + worst));
+        buf.copy(grown, 0, 0, at);
+        buf = grown;
+      }
+      at += buf.write(line, at);
+      buf[at++] = 0x0a;
+    }
+    this.lastSize = at;
+    return buf.subarray(0, at);
+  }
 }
 
 /**
@@ -78,7 +111,7 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       // a page of contacts is ~300 KB of text: with the default 16 KiB mark every write() would wait for the disk,
       // leaving the CPU idle; a few MB lets serializing the next page overlap the write of this one
       const file = fh.createWriteStream({ highWaterMark: FILE_BUFFER });
-      const t: NdjsonTable = { path, fh, file, head: file };
+      const t: NdjsonTable = { path, fh, file, head: file, lines: new LineEncoder() };
       const fail = (err: Error) => {
         t.error ??= err;
       };
@@ -101,10 +134,8 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       } catch (err) {
         return Promise.reject(err);
       }
-      // one string per call: a single write() per page keeps the stream's per-chunk overhead out of the hot path
-      let chunk = "";
-      for (const row of rows) chunk += JSON.stringify(row) + "\n";
-      return writeAccepted(t.head, chunk);
+      // one chunk per call: a single write() per page keeps the stream's per-chunk overhead out of the hot path
+      return writeAccepted(t.head, t.lines.encode(rows));
     },
 
     async flush(): Promise<void> {

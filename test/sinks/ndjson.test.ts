@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { constants, gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ndjsonSink } from "../../src/sinks/ndjson.js";
+import { LineEncoder, ndjsonSink } from "../../src/sinks/ndjson.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -107,5 +107,42 @@ describe("ndjsonSink", () => {
   it("rejects a write to a table that was not opened", async () => {
     const sink = ndjsonSink({ dir });
     await expect(sink.write("nope", rowsOf(0, 1))).rejects.toThrow(/not opened/);
+  });
+
+  it("writes exactly JSON.stringify's text, in UTF-8, for pages larger than the one before", async () => {
+    const odd = [
+      "é ü ß",
+      "日本語",
+      "😀 emoji",
+      "lone \ud800 surrogate",
+      'quote " and \\ backslash',
+      "tab\tnew\nline",
+      "",
+    ];
+    const small = [{ id: "0", v: 1.5, ok: true, nil: null, skip: undefined, arr: [1, "x"] }];
+    const large = Array.from({ length: 400 }, (_, i) => ({
+      id: String(i),
+      text: odd[i % odd.length]!.repeat(1 + (i % 50)),
+      properties: { n: i, s: odd[(i + 3) % odd.length] },
+    }));
+    const sink = ndjsonSink({ dir });
+    await sink.open({ name: "contacts", mode: "overwrite" });
+    await sink.write("contacts", small);
+    await sink.write("contacts", large);
+    await sink.write("contacts", small);
+    await sink.close();
+    const expected = [...small, ...large, ...small].map((r) => `${JSON.stringify(r)}\n`).join("");
+    expect(await readFile(join(dir, "contacts.ndjson"))).toEqual(Buffer.from(expected, "utf8"));
+  });
+});
+
+describe("LineEncoder", () => {
+  it("returns chunks that later calls leave intact", () => {
+    const enc = new LineEncoder();
+    const first = enc.encode([{ a: "x".repeat(70_000) }]);
+    const copy = Buffer.from(first);
+    enc.encode([{ b: "y".repeat(200_000) }, { c: "€".repeat(50_000) }]);
+    expect(first).toEqual(copy);
+    expect(enc.encode([])).toHaveLength(0);
   });
 });
