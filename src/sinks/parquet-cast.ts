@@ -1,3 +1,4 @@
+import { canonicalIsoMillis } from "../operators/filter-by-cursor.js";
 import type { ColumnType } from "./sink.js";
 
 /** Returned by a cast when the value does not fit the column type; the sink then keeps it in `_raw`. */
@@ -76,6 +77,8 @@ export const castTimestamp: Cast = (v) => {
   else if (v instanceof Date) ms = v.getTime();
   else if (typeof v === "string") {
     if (v === "") return null;
+    const canonical = canonicalIsoMillis(v);
+    if (canonical !== undefined) return canonical;
     if (DIGITS.test(v)) ms = Number(v);
     else ms = Date.parse(NO_ZONE.test(v) ? v + "Z" : v);
   } else return UNCASTABLE;

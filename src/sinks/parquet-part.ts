@@ -158,12 +158,15 @@ export class ParquetPart {
         createdBy: "source-hubspot",
       });
     }
-    const columnData: ColumnSource[] = this.columns.map((c) => ({
-      name: c.name,
-      data: c.values as ColumnSource["data"],
-    }));
+    // min/max of JSON text helps no reader, and comparing kilobyte strings is a visible share of the encoding;
+    // a JSON value is nearly always unique, so skip dictionary sampling too
+    const columnData: ColumnSource[] = this.columns.map((c) =>
+      c.type === "json"
+        ? { name: c.name, data: c.values as ColumnSource["data"], statistics: false, encoding: "PLAIN" }
+        : { name: c.name, data: c.values as ColumnSource["data"] },
+    );
     // min/max of a grab-bag JSON column helps no reader
-    columnData.push({ name: RAW_COLUMN, data: this.raw, statistics: false });
+    columnData.push({ name: RAW_COLUMN, data: this.raw, statistics: false, encoding: "PLAIN" });
     const rows = this.buffered;
     for (const c of this.columns) c.values = [];
     this.raw = [];

@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { Row } from "../sources/page.js";
 import { type Codec, ParquetPart } from "./parquet-part.js";
 import type { ColumnType, Sink, TableSpec } from "./sink.js";
+import { snappyCompress } from "./snappy.js";
 
 export { RAW_COLUMN } from "./parquet-part.js";
 
@@ -70,7 +71,8 @@ async function fsyncDir(dir: string): Promise<void> {
 export function parquetSink(options: ParquetSinkOptions): Sink {
   const { dir, rowGroupSize = 10_000, compression = "SNAPPY", runId = newRunId() } = options;
   if (!(Number.isInteger(rowGroupSize) && rowGroupSize > 0)) throw new Error("rowGroupSize must be a positive integer");
-  const compressors = compression === "GZIP" ? { GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)) } : undefined;
+  const compressors =
+    compression === "GZIP" ? { GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)) } : { SNAPPY: snappyCompress };
   const tables = new Map<string, ParquetTable>();
 
   const run = (t: ParquetTable, fn: () => Promise<void>): Promise<void> => {
