@@ -23,6 +23,10 @@ const cases: [ColumnType, unknown, unknown][] = [
   ["timestamp", 1714564800000, 1714564800000],
   ["timestamp", "1714564800000", 1714564800000],
   ["timestamp", "soon", UNCASTABLE],
+  ["timestamp", "2024-02-30T10:00:00.000Z", Date.UTC(2024, 2, 1, 10)], // Date.parse rolls the day over
+  ["timestamp", "2024-01-17T24:00:00.000Z", Date.UTC(2024, 0, 18)],
+  ["timestamp", "2024-13-01T00:00:00.000Z", UNCASTABLE],
+  ["timestamp", "0050-01-01T00:00:00.000Z", Date.parse("0050-01-01T00:00:00.000Z")],
   ["date", "2024-05-01", Date.UTC(2024, 4, 1) / DAY],
   ["date", "2024-05-01T00:00:00.000Z", Date.UTC(2024, 4, 1) / DAY],
   ["date", Date.UTC(2024, 4, 1), Date.UTC(2024, 4, 1) / DAY],

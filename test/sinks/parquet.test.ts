@@ -6,6 +6,7 @@ import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parquetSink } from "../../src/sinks/parquet.js";
 import type { ColumnSpec } from "../../src/sinks/sink.js";
+import { contactRows, propertyNames } from "./contact-rows.js";
 
 let dir: string;
 let duck: DuckDBInstance;
@@ -219,5 +220,33 @@ describe("parquetSink", () => {
     await third.write("contacts", [contact(5)]);
     await third.close();
     expect(await query(`SELECT id FROM ${glob("contacts")}`)).toEqual([{ id: "105" }]);
+  });
+
+  it("reads back every value of multi-page, Snappy-compressed row groups", async () => {
+    const rows = [...contactRows(6000)];
+    const wide: ColumnSpec[] = [
+      { name: "id", type: "string" },
+      { name: "createdAt", type: "timestamp" },
+      { name: "properties", type: "json" },
+      ...propertyNames().map(
+        (p): ColumnSpec => ({ name: `properties_${p}`, type: p.startsWith("n") ? "number" : "string" }),
+      ),
+    ];
+    const sink = parquetSink({ dir, rowGroupSize: 2500 });
+    await sink.open({ name: "contacts", mode: "overwrite", columns: wide });
+    for (let i = 0; i < rows.length; i += 100) await sink.write("contacts", rows.slice(i, i + 100));
+    await sink.close();
+    const back = await query(`SELECT id, epoch_ms(createdAt)::BIGINT::VARCHAR AS c, properties, properties_p01 AS p01,
+      properties_p02 AS p02, properties_n45 AS n45 FROM ${glob("contacts")} ORDER BY id::INT`);
+    expect(back).toEqual(
+      rows.map((r) => ({
+        id: r.id,
+        c: String(Date.parse(r.createdAt as string)),
+        properties: JSON.stringify(r.properties),
+        p01: r.properties_p01,
+        p02: r.properties_p02,
+        n45: r.properties_n45,
+      })),
+    );
   });
 });
