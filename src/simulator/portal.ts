@@ -4,6 +4,7 @@
  */
 
 import { ASSOC_PAIRS, AssocPair, type Edge } from "./associations.js";
+import type { ByteWriter } from "./byte-writer.js";
 import { buildOwners, type OwnerDef } from "./data/owners.js";
 import { buildPipelines, type PipelineDef } from "./data/pipelines.js";
 import { type PropSpec, propertySpecs } from "./data/property-specs.js";
@@ -63,13 +64,22 @@ export class Portal implements PortalView {
     this.resolver = new TypeResolver(defs);
     this.owners = buildOwners(init.seed, init.owners[0], init.owners[1], init.now);
     this.pipelineDefs = buildPipelines(init.now);
+    const refIds = new Map<string, string[]>();
     const activeOwnerIds = this.owners.filter((o) => !o.archived).map((o) => o.id);
     this.env = {
       ownerIds: activeOwnerIds,
+      // References draw from the first 4096 records of the target type, whose ids are cached.
       refId: (type, k) => {
-        const td = this.data.get(type);
-        return td && td.n > 0 ? td.ids.id(k % td.n) : "";
+        let ids = refIds.get(type);
+        if (!ids) {
+          const td = this.data.get(type);
+          ids = td ? Array.from({ length: Math.min(td.n, 4096) }, (_, i) => td.ids.id(i)) : [];
+          refIds.set(type, ids);
+        }
+        return ids.length ? ids[k % ids.length]! : "";
       },
+      start: init.now - 5 * 365 * 86_400_000,
+      span: 5 * 365 * 86_400_000 - 3_600_000,
       pipelines: (type) => this.pipelineDefs[type] ?? [],
     };
     for (const def of defs) {
@@ -186,11 +196,13 @@ export class Portal implements PortalView {
   propsJson(td: TypeData, st: RecState, plan: PropPlan, c = this.ctxOf(td, st)): string {
     const set = st.mut?.set;
     const seeded = st.index < td.n;
-    const parts: string[] = [];
-    for (let k = 0; k < plan.specs.length; k++) {
-      const spec = plan.specs[k]!;
+    const specs = plan.specs;
+    // parts + join yields a flat string; `s +=` builds a rope that costs more to flatten later than it saves.
+    const parts: string[] = new Array(specs.length);
+    for (let k = 0; k < specs.length; k++) {
+      const spec = specs[k]!;
       if (seeded && spec.tabled && !(set && spec.name in set)) {
-        parts.push(td.fragment(c, spec));
+        parts[k] = td.fragment(c, spec);
         continue;
       }
       let v: string | null;
@@ -202,9 +214,42 @@ export class Portal implements PortalView {
       else if (spec.gen === "created") v = isoMs(st.createdAt);
       else if (spec.gen === "id") v = c.id;
       else v = seeded ? td.value(c, spec) : null;
-      parts.push(plan.keys[k] + (v === null ? "null" : safe ? '"' + v + '"' : strJson(v)));
+      parts[k] = plan.keys[k] + (v === null ? "null" : safe ? '"' + v + '"' : strJson(v));
     }
-    return "{" + parts.join(",") + "}";
+    return "{" + parts.join(",") + "}"; // a 3-node rope around a flat string: cheap to flatten
+  }
+
+  /** propsJson() written straight into a ByteWriter (the list/search hot path). */
+  propsTo(w: ByteWriter, td: TypeData, st: RecState, plan: PropPlan, c: ValueCtx): void {
+    const set = st.mut?.set;
+    const seeded = st.index < td.n;
+    const specs = plan.specs;
+    w.byte(0x7b);
+    for (let k = 0; k < specs.length; k++) {
+      const spec = specs[k]!;
+      if (k) w.byte(0x2c);
+      if (seeded && spec.tabled && !(set && spec.name in set)) {
+        w.bytes(td.fragmentBytes(c, spec));
+        continue;
+      }
+      let v: string | null;
+      let safe = spec.safe;
+      if (set && spec.name in set) {
+        v = set[spec.name] ?? null;
+        safe = false;
+      } else if (spec.gen === "modified") v = isoMs(st.updatedAt);
+      else if (spec.gen === "created") v = isoMs(st.createdAt);
+      else if (spec.gen === "id") v = c.id;
+      else v = seeded ? td.value(c, spec) : null;
+      w.bytes(plan.keyBytes[k]!);
+      if (v === null) w.ascii("null");
+      else if (safe) {
+        w.byte(0x22);
+        w.ascii(v);
+        w.byte(0x22);
+      } else w.jsonString(v);
+    }
+    w.byte(0x7d);
   }
 
   toSimObject(td: TypeData, st: RecState, names?: readonly string[]): SimObject {

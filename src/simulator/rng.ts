@@ -3,15 +3,18 @@
  * rebuilt on demand instead of being stored, and two simulators with the same seed agree byte for byte.
  */
 
-/** 32-bit avalanche mix (murmur3 finaliser); cheap enough to call per property value. */
+/**
+ * Avalanche mix (murmur3 finaliser), truncated to 30 bits: results stay small integers (V8 Smis), so the
+ * `% n` done on them per property value is integer arithmetic instead of a float modulo.
+ */
 export function mix32(x: number): number {
   let h = x | 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return (h ^ (h >>> 16)) & 0x3fffffff;
 }
 
-/** Combines two 32-bit values into one well-mixed unsigned 32-bit hash. */
+/** Combines two integers into one well-mixed non-negative 30-bit hash. */
 export function hash2(a: number, b: number): number {
   return mix32(Math.imul(a ^ 0x9e3779b9, 0x01000193) + mix32(b));
 }
@@ -30,9 +33,9 @@ export function hashKeys(seed: number, keys: readonly (string | number)[]): numb
   return h;
 }
 
-/** Maps a 32-bit hash to [0, 1). */
+/** Maps a 30-bit hash to [0, 1). */
 export function unit(h: number): number {
-  return h / 4294967296;
+  return h / 1073741824;
 }
 
 /** Greatest common divisor of two non-negative integers. */

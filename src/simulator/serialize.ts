@@ -18,6 +18,11 @@ export function keyJson(name: string): string {
 
 // Printable ASCII except `"` and `\`: such strings are their own JSON body.
 const SAFE = /^[ !#-[\]-~]*$/;
+/** Whether a string is printable ASCII without `"` or `\\` (its JSON literal is just the string in quotes). */
+export function isSafeAscii(v: string): boolean {
+  return SAFE.test(v);
+}
+
 /** JSON string literal; skips JSON.stringify for the common plain-ASCII case. */
 export function strJson(v: string): string {
   if (SAFE.test(v)) return '"' + v + '"';
@@ -58,19 +63,20 @@ export interface RecordJsonParts {
 
 /** One v3 SimplePublicObject as JSON. */
 export function recordJson(r: RecordJsonParts): string {
-  return (
-    '{"id":"' +
-    r.id +
-    '","properties":' +
-    r.propsJson +
-    (r.extra ? "," + r.extra : "") +
-    ',"createdAt":"' +
-    isoMs(r.createdAt) +
-    '","updatedAt":"' +
-    isoMs(r.updatedAt) +
-    '","archived":' +
-    r.archived +
-    (r.archived && r.archivedAt !== undefined ? ',"archivedAt":"' + isoMs(r.archivedAt) + '"' : "") +
-    "}"
-  );
+  // One join → one flat string; a page joins 100 of these, and flat pieces make that a plain copy.
+  return [
+    '{"id":"',
+    r.id,
+    '","properties":',
+    r.propsJson,
+    r.extra ? "," + r.extra : "",
+    ',"createdAt":"',
+    isoMs(r.createdAt),
+    '","updatedAt":"',
+    isoMs(r.updatedAt),
+    '","archived":',
+    r.archived ? "true" : "false",
+    r.archived && r.archivedAt !== undefined ? ',"archivedAt":"' + isoMs(r.archivedAt) + '"' : "",
+    "}",
+  ].join("");
 }

@@ -220,11 +220,11 @@ export function createListener(deps: ServerDeps) {
     }
     const headers = { ...limitHeaders, ...result.headers };
     const out =
-      result.raw !== undefined
+      result.raw !== undefined || result.rawBytes
         ? {
             status: result.status,
             route: routeKey,
-            body: Buffer.from(result.raw),
+            body: result.rawBytes ?? Buffer.from(result.raw!),
             headers: { "Content-Type": JSON_TYPE, "X-HubSpot-Correlation-Id": uuid(n, 1), ...headers },
           }
         : json(result.status, result.body, routeKey, n, headers);

@@ -72,6 +72,8 @@ export interface SimResult {
   headers?: Record<string, string>;
   /** Pre-encoded JSON body; when set it is sent as is and `body` is ignored (hot paths build JSON by hand). */
   raw?: string;
+  /** Pre-encoded JSON body as bytes (wins over `raw` and `body`). */
+  rawBytes?: Buffer;
 }
 
 /** Which rate-limit budget a route draws from, as HubSpot meters it. */

@@ -20,7 +20,15 @@ export interface PropSpec {
   nullCut?: number;
   emptyCut?: number;
   /** For record-independent generators: value table and matching `"name":value` JSON fragments (lazy). */
-  table?: { values: string[]; frags: string[]; nullFrag: string; emptyFrag: string };
+  table?: {
+    values: string[];
+    frags: string[];
+    nullFrag: string;
+    emptyFrag: string;
+    fragBytes: Buffer[];
+    nullBytes: Buffer;
+    emptyBytes: Buffer;
+  };
   options?: string[];
   hubspotDefined: boolean;
   calculated?: boolean;

@@ -31,6 +31,9 @@ export interface GenEnv {
   ownerIds: readonly string[];
   /** Id of the k-th base record of a type (k taken modulo the type's count); "" when the type is empty. */
   refId(type: string, k: number): string;
+  /** The seeded data's time window (epoch ms): record-independent dates are drawn from it. */
+  start: number;
+  span: number;
   pipelines(type: string): readonly { id: string; stages: readonly { id: string }[] }[];
 }
 
@@ -118,6 +121,9 @@ const stageOf = (c: ValueCtx, type: string) => {
  * of TABLE_SIZE entries, pre-encoded as JSON fragments, which makes list pages cheap to build.
  */
 export const TABLE_GENS = new Set([
+  "datetime",
+  "date",
+  "company",
   "word",
   "words",
   "sentence",
@@ -160,7 +166,7 @@ export const GENS: Record<string, Gen> = {
   anyEmail: (_c, h) => email(h),
   emailList: (_c, h) => emails(h, 3),
   phone: (_c, h) => phone(h),
-  company: companyName,
+  company: (_c, h) => pick(WORDS, h) + " " + pick(COMPANY_SUFFIX, h >>> 8),
   domain,
   website: (c) => "https://www." + domain(c),
   city: (_c, h) => pick(CITIES, h),
@@ -190,8 +196,9 @@ export const GENS: Record<string, Gen> = {
   enum: (_c, h, options) => (options?.length ? pick(options, h) : ""),
   multi: (_c, h, options) =>
     options?.length ? options.filter((_o, i) => hash2(h, i) % 3 === 0).join(";") || options[0]! : "",
-  datetime: (c, h) => isoMs(between(c, h)),
-  date: (c, h) => isoDate(between(c, h)),
+  // Free-standing dates are not tied to the record's own times (HubSpot data rarely is): table-backed.
+  datetime: (c, h) => isoMs(c.env.start + Math.floor((h / 1073741824) * c.env.span)),
+  date: (c, h) => isoDate(c.env.start + Math.floor((h / 1073741824) * c.env.span)),
   future: (c, h) => isoMs(c.updatedAt + (h % (90 * 86_400_000))),
   /** A meeting's end: its start (same generator and hash as hs_meeting_start_time) plus 15–120 minutes. */
   meetingStart: (c) => isoMs(between(c, hash2(c.h, 31))),

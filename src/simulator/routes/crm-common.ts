@@ -1,4 +1,6 @@
 /** Shared pieces of the CRM object routes: parameter parsing, type resolution, record encoding. */
+
+import type { ByteWriter } from "../byte-writer.js";
 import { isoMs } from "../data/values.js";
 import { checkScopes, validationError } from "../errors.js";
 import type { Portal, RecState } from "../portal.js";
@@ -170,6 +172,27 @@ export function encodeRecord(portal: Portal, td: TypeData, st: RecState, o: Enco
     archivedAt: st.archivedAt,
     extra: extras.join(","),
   });
+}
+
+/** encodeRecord() into a ByteWriter. */
+export function encodeRecordTo(w: ByteWriter, portal: Portal, td: TypeData, st: RecState, o: EncodeOpts): void {
+  const c = portal.ctxOf(td, st);
+  w.ascii('{"id":"' + c.id + '","properties":');
+  portal.propsTo(w, td, st, td.plan(o.props), c);
+  if (o.history?.length) w.utf8("," + historyJson(portal, td, st, o.history));
+  if (o.associations?.length) {
+    const a = inlineAssocJson(portal, td, st.index, o.associations);
+    if (a) w.utf8("," + a);
+  }
+  w.ascii(
+    ',"createdAt":"' +
+      isoMs(st.createdAt) +
+      '","updatedAt":"' +
+      isoMs(st.updatedAt) +
+      '","archived":' +
+      (st.archived ? "true" : "false") +
+      (st.archived && st.archivedAt !== undefined ? ',"archivedAt":"' + isoMs(st.archivedAt) + '"}' : "}"),
+  );
 }
 
 /** Parses an integer query/body parameter; NaN when malformed. */

@@ -1,4 +1,6 @@
 /** GET /crm/v3/objects/:type, GET …/:type/:id, POST …/:type/batch/read. */
+
+import { sharedWriter } from "../byte-writer.js";
 import { isoMs } from "../data/values.js";
 import { apiError, notFound, validationError } from "../errors.js";
 import type { Portal } from "../portal.js";
@@ -7,6 +9,7 @@ import {
   bodyList,
   type EncodeOpts,
   encodeRecord,
+  encodeRecordTo,
   intParam,
   isResult,
   listParam,
@@ -48,15 +51,18 @@ function list(env: CrmRouteEnv, req: SimRequest): SimResult {
     from = td.ids.lowerBound(Number(afterRaw));
   }
   const total = portal.total(td);
-  const parts: string[] = [];
+  const w = sharedWriter.reset();
+  w.ascii('{"results":[');
+  let n = 0;
   let last = -1;
-  let i = from;
-  for (; i < total && parts.length < limit; i++) {
+  for (let i = from; i < total && n < limit; i++) {
     const st = portal.state(td, i);
     if (!st.exists || st.archived !== archived) continue;
-    parts.push(encodeRecord(portal, td, st, opts));
+    if (n++) w.ascii(",");
+    encodeRecordTo(w, portal, td, st, opts);
     last = i;
   }
+  w.ascii("]");
   // Is there anything after the page? Peek ahead (cheap: archived/deleted gaps are short).
   let more = false;
   for (let j = last + 1; last >= 0 && j < total; j++) {
@@ -66,14 +72,14 @@ function list(env: CrmRouteEnv, req: SimRequest): SimResult {
       break;
     }
   }
-  let raw = '{"results":[' + parts.join(",") + "]";
   if (more) {
     const after = String(td.ids.idNum(last) + 1);
     const q = new URLSearchParams(req.query);
     q.set("after", after);
-    raw += `,"paging":{"next":{"after":"${after}","link":"${env.baseUrl()}${req.path}?${q.toString()}"}}`;
+    w.ascii(`,"paging":{"next":{"after":"${after}","link":"${env.baseUrl()}${req.path}?${q.toString()}"}}`);
   }
-  return { status: 200, body: undefined, raw: raw + "}" };
+  w.ascii("}");
+  return { status: 200, body: undefined, rawBytes: w.take() };
 }
 
 function getOne(env: CrmRouteEnv, req: SimRequest): SimResult {
