@@ -1,15 +1,12 @@
 import {
-  BehaviorSubject,
   concatMap,
   defer,
-  filter,
   firstValueFrom,
   from,
   lastValueFrom,
   mergeMap,
   type Observable,
   type OperatorFunction,
-  take,
   toArray,
 } from "rxjs";
 import { SourceError } from "./errors.js";
@@ -21,6 +18,7 @@ import { unnestProperties } from "./operators/unnest-properties.js";
 import type { Sink } from "./sinks/sink.js";
 import type { Page, StreamState } from "./sources/page.js";
 import type { PropertyCatalog, PropertyDef } from "./sources/properties.js";
+import { pageGate } from "./sources/pull.js";
 import { readStream } from "./sources/read-stream.js";
 import { streamColumns } from "./sources/schema.js";
 import type { StreamDef, SyncMode } from "./sources/stream-def.js";
@@ -132,7 +130,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   let sinceCheckpoint = 0;
   let lastCheckpointAt = Date.now();
   let pending: StreamState | undefined;
-  const written = new BehaviorSubject(0);
+  const gate = pageGate();
   const openedTables = new Set<string>();
   const mode = incremental ? "append" : "overwrite";
 
@@ -156,11 +154,6 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
       def.source.kind === "crm-object" ? await firstValueFrom(opts.properties.of(def.source.objectType)) : undefined;
     await open(name, streamColumns(def, props));
     let running = false;
-    const ready = (n: number) =>
-      written.pipe(
-        filter((w) => w >= n),
-        take(1),
-      );
     let pages: Observable<Page> = readStream(
       def,
       {
@@ -172,7 +165,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
         lookbackMs: opts.lookbackMs,
         warn,
       },
-      ready,
+      gate.ready,
     );
     for (const op of transforms(def, props, since, warn)) pages = pages.pipe(op);
     if (incremental && def.incremental === "client") {
@@ -195,7 +188,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
             sinceCheckpoint += page.records.length;
             events.progress?.(name, records);
             if (page.state) pending = page.state;
-            written.next(written.value + 1);
+            gate.written();
             const due =
               sinceCheckpoint >= opts.checkpointEveryRecords || Date.now() - lastCheckpointAt >= opts.checkpointEveryMs;
             if (pending && due) await checkpoint(false);

@@ -1,4 +1,4 @@
-import { concatMap, EMPTY, expand, map, type Observable, of, take } from "rxjs";
+import { BehaviorSubject, concatMap, EMPTY, expand, filter, map, type Observable, of, take } from "rxjs";
 import type { Page } from "./page.js";
 
 /** A page and where to continue from (undefined: the stream is complete). */
@@ -36,4 +36,20 @@ export function pullPages<C>(first: C, step: (cursor: C) => Observable<Step<C>>,
     }),
     map((s) => s.page),
   );
+}
+
+/**
+ * The consumer's side of backpressure: pass `gate.ready` to the reader and call `gate.written()`
+ * after each page was accepted by the sink.
+ */
+export function pageGate(): { ready: Ready; written(): void } {
+  const count = new BehaviorSubject(0);
+  return {
+    ready: (n) =>
+      count.pipe(
+        filter((w) => w >= n),
+        take(1),
+      ),
+    written: () => count.next(count.value + 1),
+  };
 }
