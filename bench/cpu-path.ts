@@ -8,7 +8,7 @@
  * page texts are cycled; every page is parsed afresh and parse time is excluded. The cursor filter keeps every
  * record (its cost is the check), so all rates count the same records.
  *
- * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet]
+ * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
  *        [--row-group N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
  * Last numbers (2026-05, Node 20.20.2, shared 2-core box, 1000 pages = 100k records, median of 3):
@@ -32,7 +32,7 @@ import type { ColumnSpec, Sink } from "../src/sinks/sink.js";
 import type { Page } from "../src/sources/page.js";
 import { propertyColumn } from "../src/sources/schema.js";
 
-export type Stage = "ops" | "ndjson" | "parquet";
+export type Stage = "ops" | "ndjson" | "parquet" | "parquet-omit";
 
 export interface CpuPathOptions {
   /** Pages of 100 records per measured run. */
@@ -216,7 +216,10 @@ async function runOnce(
   let sink: Sink | undefined;
   if (stage !== "ops") {
     dir = await mkdtemp(join(opts.outDir ?? (existsSync("/dev/shm") ? "/dev/shm" : tmpdir()), "cpu-path-"));
-    sink = stage === "ndjson" ? ndjsonSink({ dir }) : parquetSink({ dir, rowGroupSize: opts.rowGroupSize });
+    sink =
+      stage === "ndjson"
+        ? ndjsonSink({ dir })
+        : parquetSink({ dir, rowGroupSize: opts.rowGroupSize, omitUnnestedJson: stage === "parquet-omit" });
     await sink.open({ name: "contacts", mode: "overwrite", columns: parquetColumns(types) });
   }
   let records = 0;
@@ -270,7 +273,7 @@ const median = (xs: number[]): number => {
 
 /** Measure every requested stage `repeat` times (stages interleaved, so load spikes hit all of them alike). */
 export async function run(options: CpuPathOptions = {}): Promise<CpuPathReport> {
-  const { pages = 1000, repeat = 3, stages = ["ops", "ndjson", "parquet"] } = options;
+  const { pages = 1000, repeat = 3, stages = ["ops", "ndjson", "parquet", "parquet-omit"] } = options;
   const types = contactProperties();
   const texts = Array.from({ length: Math.min(DISTINCT_PAGES, pages) }, (_, i) => pageText(i, types));
   // one untimed pass per stage so every stage is measured with warm code
@@ -308,13 +311,13 @@ function table(report: CpuPathReport): string {
   const k = (n: number | null) => (n === null ? "-" : `${(n / 1000).toFixed(1)}k`);
   const lines = [
     `CPU path, ${report.pages} pages × ${report.recordsPerPage} records × ${report.properties} properties, median of ${report.repeat}, Node ${report.node}`,
-    "records/s  end-to-end  (per CPU-s)  sink-only  (per CPU-s)  wall runs              output",
+    "records/s    end-to-end  (per CPU-s)  sink-only  (per CPU-s)  wall runs              output",
   ];
   for (const r of report.results) {
     const cols = [k(r.endToEnd), k(r.endToEndCpu), k(r.sinkOnly), k(r.sinkOnlyCpu)];
     const out = r.outputBytes === null ? "" : `${(r.outputBytes / 1e6).toFixed(1)} MB`;
     lines.push(
-      `${r.stage.padEnd(9)}  ${cols[0]!.padStart(10)}  ${cols[1]!.padStart(11)}  ${cols[2]!.padStart(9)}  ${cols[3]!.padStart(11)}  ${r.runs.map(k).join(" ").padEnd(22)} ${out}`,
+      `${r.stage.padEnd(12)}${cols[0]!.padStart(10)}  ${cols[1]!.padStart(11)}  ${cols[2]!.padStart(9)}  ${cols[3]!.padStart(11)}  ${r.runs.map(k).join(" ").padEnd(22)} ${out}`,
     );
   }
   return lines.join("\n");

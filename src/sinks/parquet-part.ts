@@ -17,6 +17,8 @@ export interface PartOptions {
   compressors?: ConstructorParameters<typeof ParquetWriter>[0]["compressors"];
   /** Called when an undeclared field gets its type at first sight, so the next part starts with it. */
   onInfer: (name: string, type: ColumnType) => void;
+  /** Store `row[field]` only where `prefix + key` columns do not already hold it (see ParquetSinkOptions). */
+  mirrored?: { field: string; prefix: string };
 }
 
 interface Column {
@@ -68,7 +70,7 @@ export class ParquetPart {
     known: ReadonlyMap<string, ColumnType | undefined>,
     private readonly opts: PartOptions,
   ) {
-    for (const [name, type] of known) this.addColumn(name, type);
+    for (const [name, type] of known) if (name !== opts.mirrored?.field) this.addColumn(name, type);
   }
 
   get frozen(): boolean {
@@ -90,20 +92,48 @@ export class ParquetPart {
   /** False when the schema is fixed and the row carries a field it has no column for. */
   accepts(row: Record<string, unknown>): boolean {
     if (!this.frozen) return true;
+    const skip = this.opts.mirrored?.field;
     for (const key in row) {
-      if (row[key] !== undefined && !this.byName.has(key) && key !== RAW_COLUMN) return false;
+      if (row[key] !== undefined && !this.byName.has(key) && key !== RAW_COLUMN && key !== skip) return false;
+    }
+    return true;
+  }
+
+  private readonly mirrorKeys = new Map<string, string>();
+
+  /** Whether every key of the nested object has a top-level copy holding the very same value. */
+  private mirroredIn(row: Record<string, unknown>, nested: Record<string, unknown>, prefix: string): boolean {
+    for (const key in nested) {
+      let top = this.mirrorKeys.get(key);
+      if (top === undefined) {
+        top = prefix + key;
+        this.mirrorKeys.set(key, top);
+      }
+      if (row[top] !== nested[key] || !Object.hasOwn(row, top)) return false;
     }
     return true;
   }
 
   /** Buffer one row; the caller checked `accepts()`. */
   add(row: Record<string, unknown>): void {
+    const mirrored = this.opts.mirrored;
     if (!this.frozen) {
       for (const key in row) {
-        if (row[key] !== undefined && !this.byName.has(key) && key !== RAW_COLUMN) this.addColumn(key, undefined);
+        if (row[key] !== undefined && !this.byName.has(key) && key !== RAW_COLUMN && key !== mirrored?.field) {
+          this.addColumn(key, undefined);
+        }
       }
     }
     let raw: Record<string, unknown> | undefined;
+    if (mirrored) {
+      const nested = row[mirrored.field];
+      if (nested !== null && nested !== undefined) {
+        const plain = typeof nested === "object" && !Array.isArray(nested);
+        if (!plain || !this.mirroredIn(row, nested as Record<string, unknown>, mirrored.prefix)) {
+          raw = { [mirrored.field]: nested };
+        }
+      }
+    }
     for (const col of this.columns) {
       const v = row[col.name];
       if (v === null || v === undefined) {

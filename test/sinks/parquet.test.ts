@@ -249,4 +249,58 @@ describe("parquetSink", () => {
       })),
     );
   });
+
+  it("leaves out the nested properties JSON on request, keeping in _raw any row the unnested columns do not mirror", async () => {
+    const mirrored = (i: number) => ({
+      id: String(i),
+      properties: { email: `c${i}@x.io`, amount: i * 1.5, note: null },
+      properties_email: `c${i}@x.io`,
+      properties_amount: i * 1.5,
+      properties_note: null,
+    });
+    const rows = [
+      mirrored(1),
+      { ...mirrored(2), properties_amount: 99 },
+      { ...mirrored(3), properties: { ...mirrored(3).properties, extra: "x" } },
+      { id: "4", properties: null },
+      mirrored(5),
+    ];
+    const sink = parquetSink({ dir, omitUnnestedJson: true });
+    await sink.open({
+      name: "contacts",
+      mode: "overwrite",
+      columns: [
+        { name: "id", type: "string" },
+        { name: "properties", type: "json" },
+        { name: "properties_email", type: "string" },
+        { name: "properties_amount", type: "number" },
+        { name: "properties_note", type: "string" },
+      ],
+    });
+    await sink.write("contacts", rows);
+    await sink.close();
+    const cols = await query(`SELECT column_name FROM (DESCRIBE SELECT * FROM ${glob("contacts")})`);
+    expect(cols.map((c) => c.column_name)).toEqual([
+      "id",
+      "properties_email",
+      "properties_amount",
+      "properties_note",
+      "_raw",
+    ]);
+    const back = await query(
+      `SELECT id, properties_email AS e, properties_amount AS a, _raw FROM ${glob("contacts")} ORDER BY id`,
+    );
+    expect(back).toEqual([
+      { id: "1", e: "c1@x.io", a: 1.5, _raw: null },
+      { id: "2", e: "c2@x.io", a: 99, _raw: JSON.stringify({ properties: mirrored(2).properties }) },
+      {
+        id: "3",
+        e: "c3@x.io",
+        a: 4.5,
+        _raw: JSON.stringify({ properties: { ...mirrored(3).properties, extra: "x" } }),
+      },
+      { id: "4", e: null, a: null, _raw: null },
+      { id: "5", e: "c5@x.io", a: 7.5, _raw: null },
+    ]);
+  });
 });
