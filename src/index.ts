@@ -13,7 +13,7 @@ export { HubSpotSource } from "./source.js";
 export { Auth, type Credentials as AuthCredentials } from "./sources/auth.js";
 export type { Page, Row, StreamState } from "./sources/page.js";
 export { chunkProperties, PropertyCatalog, type PropertyDef } from "./sources/properties.js";
-export { alwaysReady, pullPages, type Ready } from "./sources/pull.js";
+export { alwaysReady, pageGate, pullPages, type Ready } from "./sources/pull.js";
 export { type ReadOptions, readStream } from "./sources/read-stream.js";
 export { type SearchCursor, searchBody, stepSearch } from "./sources/search-cursor.js";
 export type { CrmObjectSource, EndpointSource, Paginator, StreamDef, SyncMode } from "./sources/stream-def.js";

@@ -1,11 +1,13 @@
-import { firstValueFrom } from "rxjs";
+import { concatMap, defer, firstValueFrom, type Observable } from "rxjs";
 import type { Config } from "./config.js";
 import { HttpError, SourceError } from "./errors.js";
 import type { PlannedStream } from "./pipeline.js";
 import { type AirbyteStream, airbyteStream, type ConfiguredCatalog } from "./protocol/catalog.js";
 import { Auth } from "./sources/auth.js";
-import type { StreamState } from "./sources/page.js";
+import type { Page, StreamState } from "./sources/page.js";
 import { PropertyCatalog } from "./sources/properties.js";
+import { alwaysReady, type Ready } from "./sources/pull.js";
+import { readStream } from "./sources/read-stream.js";
 import { streamJsonSchema } from "./sources/schema.js";
 import type { StreamDef } from "./sources/stream-def.js";
 import { type CustomObjectSchema, customObjectStream, STREAMS } from "./sources/streams.js";
@@ -115,6 +117,36 @@ export class HubSpotSource {
     const taken = new Set(base.map((s) => s.name));
     const custom = (await this.customObjects()).map((schema) => customObjectStream(schema, taken));
     return [...base, ...custom];
+  }
+
+  /**
+   * One stream's pages, untransformed (no unnesting or casting: compose the operators you want).
+   * Pass a `pageGate().ready` to keep at most one page in flight.
+   */
+  read(
+    name: string,
+    ready: Ready = alwaysReady,
+    options: { syncMode?: "full_refresh" | "incremental"; state?: StreamState } = {},
+  ): Observable<Page> {
+    return defer(() => this.streams()).pipe(
+      concatMap((defs) => {
+        const def = defs.find((d) => d.name === name);
+        if (!def) throw new SourceError(`unknown stream ${name}`, "STREAM_UNKNOWN", "config");
+        return readStream(
+          def,
+          {
+            transport: this.transport,
+            properties: this.properties,
+            syncMode: options.syncMode ?? "full_refresh",
+            state: options.state,
+            startDate: Date.parse(this.config.startDate),
+            lookbackMs: this.config.lookbackWindowMinutes * 60_000,
+            warn: (m) => this.hooks.log("warn", m),
+          },
+          ready,
+        );
+      }),
+    );
   }
 
   /** `check`: the credentials work (a 403 on one object still proves they do). */
