@@ -55,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
           .option("state", { type: "string", describe: "state file, read if present and rewritten atomically" })
           .option("full-refresh", { type: "boolean", default: false, describe: "ignore state; read everything" })
           .option("demo", { type: "boolean", default: false, describe: "sync from the embedded HubSpot simulator" })
-          .option("scale", { type: "string", default: "small", choices: ["small", "medium", "large"] }),
+          .option("scale", { type: "string", default: "small", choices: ["small", "medium", "large"] })
+          .option("checkpoint-seconds", { type: "number", default: 60, describe: "checkpoint at most this often" })
+          .option("checkpoint-records", { type: "number", default: 500_000, describe: "…or after this many records" }),
       (a) =>
         run(() =>
           syncCommand({
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
             fullRefresh: a["full-refresh"],
             demo: a.demo,
             scale: a.scale,
+            checkpointSeconds: a["checkpoint-seconds"],
+            checkpointRecords: a["checkpoint-records"],
           }),
         )(),
     )

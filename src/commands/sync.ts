@@ -23,6 +23,9 @@ export interface SyncInputs {
   fullRefresh?: boolean;
   demo?: boolean;
   scale?: string;
+  /** Checkpoint cadence: at most every this many seconds / records per stream (and always at its end). */
+  checkpointSeconds?: number;
+  checkpointRecords?: number;
 }
 
 /** File sinks checkpoint less often: each checkpoint finishes a Parquet part file. */
@@ -104,7 +107,10 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
       streamError: (stream, err) => progress.log("error", `${stream} failed: ${(err as Error).message ?? err}`),
       progress: (stream, records) => progress.records(stream, records, source.transport.stats()),
     };
-    summaries = await runSource(source, sink, events, catalog, states, errors, FILE_CHECKPOINT);
+    summaries = await runSource(source, sink, events, catalog, states, errors, {
+      everyMs: (inputs.checkpointSeconds ?? FILE_CHECKPOINT.everyMs / 1000) * 1000,
+      everyRecords: inputs.checkpointRecords ?? FILE_CHECKPOINT.everyRecords,
+    });
     await sink.close();
   } finally {
     progress.stop();

@@ -55,7 +55,9 @@ describe("source-hubspot check", () => {
     const r = await runCli(["check", "--config", files["config.json"] as string]);
     expect(r.code).toBe(0);
     const msgs = expectValidLines(r.stdout);
-    expect(msgs.find((m) => m.type === "CONNECTION_STATUS")).toMatchObject({ connectionStatus: { status: "SUCCEEDED" } });
+    expect(msgs.find((m) => m.type === "CONNECTION_STATUS")).toMatchObject({
+      connectionStatus: { status: "SUCCEEDED" },
+    });
   });
 
   it("reports FAILED with a clear message for a rejected token, without printing it", async () => {
@@ -86,7 +88,13 @@ describe("source-hubspot discover", () => {
 
 describe("source-hubspot read", () => {
   it("emits only valid Airbyte messages: records, per-stream states with counts, statuses", async () => {
-    const r = await runCli(["read", "--config", files["config.json"] as string, "--catalog", files["catalog.json"] as string]);
+    const r = await runCli([
+      "read",
+      "--config",
+      files["config.json"] as string,
+      "--catalog",
+      files["catalog.json"] as string,
+    ]);
     expect(r.code).toBe(0);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     const records = msgs.filter((m) => m.type === "RECORD");
@@ -98,20 +106,33 @@ describe("source-hubspot read", () => {
       const counted = states.reduce((n, m) => n + m.state.sourceStats.recordCount, 0);
       expect(counted).toBe(records.filter((m) => m.record.stream === stream).length);
       const statuses = msgs
-        .filter((m) => m.type === "TRACE" && m.trace.type === "STREAM_STATUS" && m.trace.stream_status.stream_descriptor.name === stream)
+        .filter(
+          (m) =>
+            m.type === "TRACE" &&
+            m.trace.type === "STREAM_STATUS" &&
+            m.trace.stream_status.stream_descriptor.name === stream,
+        )
         .map((m) => m.trace.stream_status.status);
       expect(statuses[0]).toBe("STARTED");
       expect(statuses.at(-1)).toBe("COMPLETE");
     }
     // A STATE never precedes records it covers: the last contacts STATE comes after the last contacts RECORD.
     const lastRecord = msgs.findLastIndex((m) => m.type === "RECORD" && m.record.stream === "contacts");
-    const lastState = msgs.findLastIndex((m) => m.type === "STATE" && m.state.stream.stream_descriptor.name === "contacts");
+    const lastState = msgs.findLastIndex(
+      (m) => m.type === "STATE" && m.state.stream.stream_descriptor.name === "contacts",
+    );
     expect(lastState).toBeGreaterThan(lastRecord);
     expect(r.stdout).not.toContain(sim.credentials.privateAppToken);
   });
 
   it("resumes from the state it emitted: a second run reads only the boundary", async () => {
-    const first = await runCli(["read", "--config", files["config.json"] as string, "--catalog", files["catalog.json"] as string]);
+    const first = await runCli([
+      "read",
+      "--config",
+      files["config.json"] as string,
+      "--catalog",
+      files["catalog.json"] as string,
+    ]);
     const states = lines(first.stdout)
       .filter((m) => m.type === "STATE")
       .map((m) => m.state);
@@ -149,7 +170,13 @@ describe("source-hubspot read", () => {
   });
 
   it("rejects an invalid config with one TRACE ERROR listing every problem and exit code 2", async () => {
-    const r = await runCli(["read", "--config", files["invalid.json"] as string, "--catalog", files["catalog.json"] as string]);
+    const r = await runCli([
+      "read",
+      "--config",
+      files["invalid.json"] as string,
+      "--catalog",
+      files["catalog.json"] as string,
+    ]);
     expect(r.code).toBe(2);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     const errors = msgs.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
@@ -161,7 +188,13 @@ describe("source-hubspot read", () => {
   });
 
   it("fails with a config_error trace and a non-zero exit when the private app token is rejected", async () => {
-    const r = await runCli(["read", "--config", files["bad-token.json"] as string, "--catalog", files["catalog.json"] as string]);
+    const r = await runCli([
+      "read",
+      "--config",
+      files["bad-token.json"] as string,
+      "--catalog",
+      files["catalog.json"] as string,
+    ]);
     expect(r.code).toBe(2);
     const errors = expectValidLines(r.stdout).filter((m) => m.type === "TRACE") as Record<string, any>[];
     const error = errors.find((m) => m.trace.type === "ERROR");
@@ -171,7 +204,13 @@ describe("source-hubspot read", () => {
   });
 
   it("reads with OAuth credentials and never prints the secrets outside a CONTROL message", async () => {
-    const r = await runCli(["read", "--config", files["oauth.json"] as string, "--catalog", files["catalog.json"] as string]);
+    const r = await runCli([
+      "read",
+      "--config",
+      files["oauth.json"] as string,
+      "--catalog",
+      files["catalog.json"] as string,
+    ]);
     expect(r.code).toBe(0);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     expect(msgs.filter((m) => m.type === "RECORD").length).toBeGreaterThan(0);
