@@ -224,12 +224,14 @@ export class Portal implements PortalView {
     const set = st.mut?.set;
     const seeded = st.index < td.n;
     const specs = plan.specs;
-    w.byte(0x7b);
+    // Room for every table fragment of the record at once, so the hot loop skips capacity checks.
+    w.ensure(plan.maxTabledBytes + specs.length + 2);
+    w.byteUnchecked(0x7b);
     for (let k = 0; k < specs.length; k++) {
       const spec = specs[k]!;
-      if (k) w.byte(0x2c);
+      if (k) w.byteUnchecked(0x2c);
       if (seeded && spec.tabled && !(set && spec.name in set)) {
-        w.bytes(td.fragmentBytes(c, spec));
+        w.bytesUnchecked(td.fragmentBytes(c, spec));
         continue;
       }
       let v: string | null;
@@ -248,6 +250,7 @@ export class Portal implements PortalView {
         w.ascii(v);
         w.byte(0x22);
       } else w.jsonString(v);
+      w.ensure(plan.maxTabledBytes + specs.length);
     }
     w.byte(0x7d);
   }

@@ -29,23 +29,35 @@ interface Candidate {
 /** Executes a query; returns matching record indices in result order. */
 export function runSearch(portal: Portal, td: TypeData, q: CompiledQuery, visible?: VersionFilter): Int32Array {
   const groups = q.groups.length ? q.groups : [[]];
+  const sortSpec = td.specByName.get(q.sort.propertyName);
+  const preferTime = sortSpec?.gen === "modified";
   const seen = groups.length > 1 ? new Set<number>() : undefined;
-  const hits: Candidate[] = [];
+  const hits: number[] = [];
+  const states = new Map<number, RecState>();
+  let order: Order = "index";
   for (const g of groups) {
     const preds = g.map((f) => compileGroupFilter(portal, td, f));
     const queryPred = q.query ? queryPredicate(td, q.query) : undefined;
-    enumerate(portal, td, g, visible, (c) => {
-      if (seen?.has(c.index)) return;
-      const ctx = td.ctx(c.index);
-      for (const p of preds) if (!p(c, ctx)) return;
-      if (queryPred && !queryPred((name) => propValue(portal, td, c.st, ctx, name))) return;
-      seen?.add(c.index);
-      hits.push(c);
+    const evaluate = preds.length > 0 || !!queryPred;
+    order = enumerate(portal, td, g, visible, preferTime, (index, known) => {
+      if (seen?.has(index)) return;
+      if (evaluate) {
+        const st = known ?? portal.state(td, index, visible);
+        const c = { index, st };
+        const ctx = td.ctx(index);
+        for (const p of preds) if (!p(c, ctx)) return;
+        if (queryPred && !queryPred((name) => propValue(portal, td, st, ctx, name))) return;
+        if (st.mut) states.set(index, st);
+      } else if (known?.mut) states.set(index, known);
+      seen?.add(index);
+      hits.push(index);
     });
   }
-  sortHits(portal, td, hits, q.sort);
-  return Int32Array.from(hits, (h) => h.index);
+  return sortHits(portal, td, hits, q.sort, groups.length > 1 ? "mixed" : order, states, visible);
 }
+
+/** How enumerate() delivered candidates: ascending index, or ascending seeded rank then mutated records. */
+type Order = "index" | "rank" | "mixed";
 
 type GroupPred = (c: Candidate, ctx: ReturnType<TypeData["ctx"]>) => boolean;
 
@@ -72,14 +84,18 @@ function queryPredicate(td: TypeData, query: string) {
   return (get: (name: string) => string | null) => names.some((n) => (get(n) ?? "").toLowerCase().includes(needle));
 }
 
-/** Calls `visit` for every existing, non-archived record that may match the group (a superset). */
+/**
+ * Calls `visit` for every existing, non-archived record that may match the group (a superset), passing its
+ * state when it had to be computed. Untouched seeded records are checked without building a state.
+ */
 function enumerate(
   portal: Portal,
   td: TypeData,
   group: Filter[],
   visible: VersionFilter | undefined,
-  visit: (c: Candidate) => void,
-): void {
+  preferTime: boolean,
+  visit: (index: number, st?: RecState) => void,
+): Order {
   const total = portal.total(td);
   let idLo = 0;
   let idHi = total - 1;
@@ -100,65 +116,88 @@ function enumerate(
       }
     }
   }
-  if (idLo > idHi || tLo > tHi) return;
+  if (idLo > idHi || tLo > tHi) return "index";
+  const muts = portal.mutated(td);
   const check = (index: number) => {
+    if (index < td.n && !muts.has(index)) {
+      if (!td.isBaseArchived(index)) visit(index);
+      return;
+    }
     const st = portal.state(td, index, visible);
-    if (st.exists && !st.archived) visit({ index, st });
+    if (st.exists && !st.archived) visit(index, st);
   };
-  const timeBounded = tLo !== Number.NEGATIVE_INFINITY || tHi !== Number.POSITIVE_INFINITY;
-  const rLo = timeBounded ? td.rankLowerBound(tLo) : 0;
-  const rHi = timeBounded ? td.rankLowerBound(tHi + 1) : td.n;
-  if (timeBounded && rHi - rLo < idHi - idLo + 1) {
-    const muts = portal.mutated(td);
+  const rLo = tLo === Number.NEGATIVE_INFINITY ? 0 : td.rankLowerBound(tLo);
+  const rHi = tHi === Number.POSITIVE_INFINITY ? td.n : td.rankLowerBound(tHi + 1);
+  const timeSize = rHi - rLo;
+  const idSize = idHi - idLo + 1;
+  // Walk ranks when that is the smaller candidate set, or when results are wanted in updatedAt order anyway.
+  if (timeSize < idSize || (preferTime && timeSize <= idSize * 4)) {
     for (let r = rLo; r < rHi; r++) {
       const i = td.perm.inverse(r);
       if (i >= idLo && i <= idHi && !muts.has(i)) check(i);
     }
     // Mutated and created records have their own updatedAt: checked individually (filters re-test the time).
     for (const i of muts.keys()) if (i >= idLo && i <= idHi) check(i);
-    return;
+    return "rank";
   }
   for (let i = idLo; i <= idHi; i++) check(i);
+  return "index";
 }
 
-function sortHits(portal: Portal, td: TypeData, hits: Candidate[], sort: SortRule): void {
-  const dir = sort.direction === "DESCENDING" ? -1 : 1;
-  const name = sort.propertyName;
-  const spec = td.specByName.get(name);
-  let key: (c: Candidate) => number | string;
-  if (!spec || spec.gen === "id") key = (c) => c.index;
-  else if (spec.gen === "modified") key = (c) => c.st.updatedAt;
-  else if (spec.gen === "created") key = (c) => c.st.createdAt;
+function sortHits(
+  portal: Portal,
+  td: TypeData,
+  hits: number[],
+  sort: SortRule,
+  order: Order,
+  states: Map<number, RecState>,
+  visible: VersionFilter | undefined,
+): Int32Array {
+  const desc = sort.direction === "DESCENDING";
+  const spec = td.specByName.get(sort.propertyName);
+  const stateOf = (i: number) => states.get(i) ?? portal.state(td, i, visible);
+  if (!spec || spec.gen === "id") {
+    const out = Int32Array.from(hits);
+    if (order !== "index") out.sort();
+    return desc ? out.reverse() : out;
+  }
+  const updatedOf = (i: number) => (i < td.n && !states.has(i) ? td.updatedAt(i) : stateOf(i).updatedAt);
+  if (spec.gen === "modified" && order === "rank") {
+    // Seeded hits arrived in rank (= updatedAt) order; only the mutated tail needs sorting, then a merge.
+    const nBase = hits.findIndex((i) => i >= td.n || states.has(i));
+    const base = nBase < 0 ? hits : hits.slice(0, nBase);
+    const tail = (nBase < 0 ? [] : hits.slice(nBase)).sort((a, b) => updatedOf(a) - updatedOf(b) || a - b);
+    const out = new Int32Array(hits.length);
+    let x = 0;
+    let y = 0;
+    for (let k = 0; k < out.length; k++) {
+      const takeBase = y >= tail.length || (x < base.length && updatedOf(base[x]!) <= updatedOf(tail[y]!));
+      out[k] = takeBase ? base[x++]! : tail[y++]!;
+    }
+    return desc ? out.reverse() : out;
+  }
+  const dir = desc ? -1 : 1;
+  let key: (i: number) => number | string;
+  if (spec.gen === "modified") key = updatedOf;
+  else if (spec.gen === "created") key = (i) => stateOf(i).createdAt;
   else {
-    const cache = new Map<number, number | string>();
     const numeric = spec.type === "number" || spec.type === "datetime" || spec.type === "date";
-    key = (c) => {
-      let k = cache.get(c.index);
-      if (k === undefined) {
-        const v = portal.value(td, c.st, td.ctx(c.index), spec);
-        k = numeric
-          ? v
-            ? spec.type === "number"
-              ? Number(v)
-              : Date.parse(v)
-            : Number.NEGATIVE_INFINITY
-          : (v ?? "").toLowerCase();
-        cache.set(c.index, k);
-      }
-      return k;
+    key = (i) => {
+      const v = portal.value(td, stateOf(i), td.ctx(i), spec);
+      if (!numeric) return (v ?? "").toLowerCase();
+      return v ? (spec.type === "number" ? Number(v) : Date.parse(v)) : Number.NEGATIVE_INFINITY;
     };
   }
-  if (!spec || spec.gen === "id") {
-    hits.sort((a, b) => dir * (a.index - b.index));
-    return;
-  }
+  const keys = new Map<number, number | string>();
+  for (const i of hits) keys.set(i, key(i));
   hits.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
     if (ka < kb) return -dir;
     if (ka > kb) return dir;
-    return a.index - b.index;
+    return a - b;
   });
+  return Int32Array.from(hits);
 }
 
 /** Small LRU of query results keyed by query text + portal version. */

@@ -48,6 +48,8 @@ export interface PropPlan {
   specs: PropSpec[];
   keys: string[];
   keyBytes: Buffer[];
+  /** Upper bound of the bytes all table-backed fragments of one record can take. */
+  maxTabledBytes: number;
 }
 
 export class TypeData {
@@ -89,7 +91,18 @@ export class TypeData {
     if (!p) {
       const specs = names.map((n) => this.specByName.get(n)).filter((s): s is PropSpec => !!s);
       const keys = specs.map((s) => JSON.stringify(s.name) + ":");
-      p = { names: specs.map((s) => s.name), specs, keys, keyBytes: keys.map((k) => Buffer.from(k)) };
+      const c0 = this.ctx(0);
+      let maxTabledBytes = 0;
+      for (const s of specs) {
+        if (!s.tabled) continue;
+        this.fragmentBytes(c0, s); // builds the table
+        maxTabledBytes += Math.max(
+          ...s.table!.fragBytes.map((b) => b.length),
+          s.table!.nullBytes.length,
+          s.table!.emptyBytes.length,
+        );
+      }
+      p = { names: specs.map((s) => s.name), specs, keys, keyBytes: keys.map((k) => Buffer.from(k)), maxTabledBytes };
       if (this.plans.size > 200) this.plans.clear();
       this.plans.set(key, p);
     }

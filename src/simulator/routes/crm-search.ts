@@ -1,11 +1,12 @@
 /** POST /crm/v3/objects/:type/search — HubSpot's limits, offsets, 10k cap, totals and index lag. */
+
+import { sharedWriter } from "../byte-writer.js";
 import { apiError, validationError } from "../errors.js";
 import type { Portal } from "../portal.js";
 import { type CompiledQuery, runSearch, SearchCache, type SortRule } from "../search.js";
 import { type Filter, OPERATORS } from "../search-filter.js";
-import { recordJson } from "../serialize.js";
 import type { SimRequest, SimResult, SimRoute } from "../types.js";
-import { bodyList, intParam, isResult, resolveType, responseProps } from "./crm-common.js";
+import { bodyList, encodeRecordTo, intParam, isResult, resolveType, responseProps } from "./crm-common.js";
 
 interface SearchBody {
   filterGroups?: { filters?: Filter[] }[];
@@ -80,22 +81,17 @@ function search(portal: Portal, cache: SearchCache, req: SimRequest): SimResult 
     if (!visible) cache.set(key, hits);
   }
   const props = responseProps(td, bodyList(body.properties));
-  const parts: string[] = [];
+  const w = sharedWriter.reset();
+  w.ascii(`{"total":${hits.length},"results":[`);
   for (let k = after; k < Math.min(hits.length, after + limit); k++) {
     const st = portal.state(td, hits[k]!, visible);
-    parts.push(
-      recordJson({
-        id: td.ids.id(st.index),
-        propsJson: portal.propsJson(td, st, td.plan(props)),
-        createdAt: st.createdAt,
-        updatedAt: st.updatedAt,
-        archived: false,
-      }),
-    );
+    if (k > after) w.byte(0x2c);
+    encodeRecordTo(w, portal, td, { ...st, archived: false }, { props });
   }
-  let raw = `{"total":${hits.length},"results":[${parts.join(",")}]`;
-  if (limit > 0 && after + limit < hits.length) raw += `,"paging":{"next":{"after":"${after + limit}"}}`;
-  return { status: 200, body: undefined, raw: raw + "}" };
+  w.ascii("]");
+  if (limit > 0 && after + limit < hits.length) w.ascii(`,"paging":{"next":{"after":"${after + limit}"}}`);
+  w.ascii("}");
+  return { status: 200, body: undefined, rawBytes: w.take() };
 }
 
 /** The search route (own 5/s budget, exempt from the ten-secondly bucket). */
