@@ -13,6 +13,7 @@ import { RateLimiter } from "./rate-limit.js";
 import { Router } from "./router.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { crmAssociationRoutes } from "./routes/crm-associations.js";
+import { crmDealSplitRoutes } from "./routes/crm-deal-splits.js";
 import { crmMetaRoutes } from "./routes/crm-meta.js";
 import { crmObjectRoutes } from "./routes/crm-objects.js";
 import { crmPropertyRoutes, PropertyCatalog } from "./routes/crm-properties.js";
@@ -106,6 +107,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const router = new Router([
     ...crmSearchRoutes(portal),
     ...crmObjectRoutes({ portal, baseUrl }),
+    ...crmDealSplitRoutes(portal),
     ...crmAssociationRoutes(portal),
     ...crmPropertyRoutes(portal, catalog),
     ...crmMetaRoutes(portal, catalog, baseUrl),

@@ -127,3 +127,18 @@ describe("GET /crm/v3/objects/:type", () => {
     expect(r2.status).toBe(400);
   });
 });
+
+describe("POST /crm/v3/objects/deals/splits/batch/read", () => {
+  it("returns each deal's splits, matching deal_split records by hs_deal_id", async () => {
+    const sim = await startTestSim({ seed: 11 });
+    const all = await listAll(sim, "/crm/v3/objects/deal_split?limit=100&properties=hs_deal_id");
+    const dealId = all.results[0]!.properties.hs_deal_id!;
+    const expected = all.results.filter((r) => r.properties.hs_deal_id === dealId).map((r) => r.id);
+    const res = await sim.post("/crm/v3/objects/deals/splits/batch/read", { inputs: [{ id: dealId }, { id: "1" }] });
+    const body = (await res.json()) as { results: { id: string; splits: { id: string }[] }[] };
+    expect(body.results[0]!.id).toBe(dealId);
+    expect(body.results[0]!.splits.map((s) => s.id)).toEqual(expected);
+    expect(body.results[1]!.splits).toEqual([]);
+    await sim.close();
+  });
+});
