@@ -220,7 +220,15 @@ export class Portal implements PortalView {
   }
 
   /** propsJson() written straight into a ByteWriter (the list/search hot path). */
-  propsTo(w: ByteWriter, td: TypeData, st: RecState, plan: PropPlan, c: ValueCtx): void {
+  propsTo(
+    w: ByteWriter,
+    td: TypeData,
+    st: RecState,
+    plan: PropPlan,
+    c: ValueCtx,
+    isoCreated = isoMs(st.createdAt),
+    isoUpdated = isoMs(st.updatedAt),
+  ): void {
     const set = st.mut?.set;
     const seeded = st.index < td.n;
     const specs = plan.specs;
@@ -239,8 +247,8 @@ export class Portal implements PortalView {
       if (set && spec.name in set) {
         v = set[spec.name] ?? null;
         safe = false;
-      } else if (spec.gen === "modified") v = isoMs(st.updatedAt);
-      else if (spec.gen === "created") v = isoMs(st.createdAt);
+      } else if (spec.gen === "modified") v = isoUpdated;
+      else if (spec.gen === "created") v = isoCreated;
       else if (spec.gen === "id") v = c.id;
       else v = seeded ? td.value(c, spec) : null;
       w.bytes(plan.keyBytes[k]!);

@@ -95,6 +95,8 @@ const DOMAIN_T = table((h) => pick(WORDS, h) + (h % 100) + "." + pick(DOMAINS_TL
 const PERCENT_T = Array.from({ length: 101 }, (_, i) => String(i / 100));
 const tpick = (t: readonly string[], h: number) => t[h & (TABLE - 1)]!;
 
+const FIRST_LOWER = FIRST_NAMES.map((n) => n.toLowerCase());
+const LAST_LOWER = LAST_NAMES.map((n) => n.toLowerCase());
 const firstName = (c: ValueCtx) => pick(FIRST_NAMES, hash2(c.h, 11));
 const lastName = (c: ValueCtx) => pick(LAST_NAMES, hash2(c.h, 12));
 const companyName = (c: ValueCtx) => pick(WORDS, hash2(c.h, 13)) + " " + pick(COMPANY_SUFFIX, hash2(c.h, 14));
@@ -163,7 +165,13 @@ export const GENS: Record<string, Gen> = {
   firstname: firstName,
   lastname: lastName,
   fullname: (c) => firstName(c) + " " + lastName(c),
-  email: (c) => (firstName(c) + "." + lastName(c)).toLowerCase() + (c.index % 1000) + "@" + domain(c),
+  email: (c) =>
+    FIRST_LOWER[hash2(c.h, 11) % FIRST_LOWER.length] +
+    "." +
+    LAST_LOWER[hash2(c.h, 12) % LAST_LOWER.length] +
+    (c.index % 1000) +
+    "@" +
+    domain(c),
   // (contacts' email follows the record's own first/last name; other addresses come from the table)
   anyEmail: (_c, h) => email(h),
   emailList: (_c, h) => emails(h, 3),

@@ -177,8 +177,10 @@ export function encodeRecord(portal: Portal, td: TypeData, st: RecState, o: Enco
 /** encodeRecord() into a ByteWriter. */
 export function encodeRecordTo(w: ByteWriter, portal: Portal, td: TypeData, st: RecState, o: EncodeOpts): void {
   const c = portal.ctxOf(td, st);
+  const isoCreated = isoMs(st.createdAt);
+  const isoUpdated = isoMs(st.updatedAt);
   w.ascii('{"id":"' + c.id + '","properties":');
-  portal.propsTo(w, td, st, td.plan(o.props), c);
+  portal.propsTo(w, td, st, td.plan(o.props), c, isoCreated, isoUpdated);
   if (o.history?.length) w.utf8("," + historyJson(portal, td, st, o.history));
   if (o.associations?.length) {
     const a = inlineAssocJson(portal, td, st.index, o.associations);
@@ -186,9 +188,9 @@ export function encodeRecordTo(w: ByteWriter, portal: Portal, td: TypeData, st: 
   }
   w.ascii(
     ',"createdAt":"' +
-      isoMs(st.createdAt) +
+      isoCreated +
       '","updatedAt":"' +
-      isoMs(st.updatedAt) +
+      isoUpdated +
       '","archived":' +
       (st.archived ? "true" : "false") +
       (st.archived && st.archivedAt !== undefined ? ',"archivedAt":"' + isoMs(st.archivedAt) + '"}' : "}"),
