@@ -12,7 +12,9 @@ import type { Row } from "./page.js";
  */
 export type SearchCursor =
   | { mode: "range"; lo: number; seenAtLo: readonly string[] }
-  | { mode: "drain"; at: number; afterId: string };
+  | { mode: "drain"; at: number; afterId: string }
+  /** Fallback for a server that ignores the sort: plain offset paging of `modified >= lo`. */
+  | { mode: "offset"; lo: number; after: number };
 
 export interface SearchStep {
   /** Records of the page that were not already emitted. */
@@ -40,12 +42,13 @@ export function modifiedMillis(row: Row, property: string): number {
 
 /** The search body for a cursor position. */
 export function searchBody(cursor: SearchCursor, property: string, properties: readonly string[], limit: number) {
-  if (cursor.mode === "range") {
+  if (cursor.mode !== "drain") {
     return {
       filterGroups: [{ filters: [{ propertyName: property, operator: "GTE", value: String(cursor.lo) }] }],
       sorts: [{ propertyName: property, direction: "ASCENDING" }],
       properties,
       limit,
+      ...(cursor.mode === "offset" ? { after: String(cursor.after) } : {}),
     };
   }
   return {
@@ -63,14 +66,39 @@ export function searchBody(cursor: SearchCursor, property: string, properties: r
   };
 }
 
-/** Decide what a page means and where to go next (pure; table-tested). */
-export function stepSearch(cursor: SearchCursor, results: readonly Row[], property: string, limit: number): SearchStep {
+/** Whether the rows come sorted by modification time, as requested. */
+function ascending(results: readonly Row[], property: string): boolean {
+  let prev = Number.NEGATIVE_INFINITY;
+  for (const r of results) {
+    const m = modifiedMillis(r, property);
+    if (!Number.isFinite(m) || m < prev) return false;
+    prev = m;
+  }
+  return true;
+}
+
+/**
+ * Decide what a page means and where to go next (pure; table-tested). `hasNext` is HubSpot's
+ * `paging.next` presence: more results exist even when the server pages by fewer than `limit`.
+ */
+export function stepSearch(
+  cursor: SearchCursor,
+  results: readonly Row[],
+  property: string,
+  limit: number,
+  hasNext = false,
+): SearchStep {
   let maxModified: number | undefined;
   for (const r of results) {
     const m = modifiedMillis(r, property);
     if (Number.isFinite(m) && (maxModified === undefined || m > maxModified)) maxModified = m;
   }
-  const full = results.length >= limit;
+  const full = results.length > 0 && (results.length >= limit || hasNext);
+  if (cursor.mode === "offset") {
+    // HubSpot refuses offsets past 10,000; a server that cannot sort leaves no exact way beyond it.
+    const after = cursor.after + results.length;
+    return { fresh: [...results], next: full && after < 10_000 ? { ...cursor, after } : undefined, maxModified };
+  }
   if (cursor.mode === "drain") {
     const last = results[results.length - 1];
     const next: SearchCursor | undefined =
@@ -81,6 +109,11 @@ export function stepSearch(cursor: SearchCursor, results: readonly Row[], proper
   }
   const seen = new Set(cursor.seenAtLo);
   const fresh = results.filter((r) => !(seen.has(String(r.id)) && modifiedMillis(r, property) === cursor.lo));
+  if (!ascending(results, property)) {
+    // The server ignored the sort: keyset paging would skip records, so page by offset instead.
+    const next: SearchCursor | undefined = full ? { mode: "offset", lo: cursor.lo, after: results.length } : undefined;
+    return { fresh: [...results], next, maxModified };
+  }
   if (!full) return { fresh, maxModified };
   const lastAt = modifiedMillis(results[results.length - 1] as Row, property);
   if (!Number.isFinite(lastAt) || lastAt <= cursor.lo) {
@@ -95,4 +128,19 @@ export function compareIds(a: string, b: string): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Lowest modification time a cursor still has to read. */
+export function cursorStart(cursor: SearchCursor): number {
+  return cursor.mode === "drain" ? cursor.at : cursor.lo;
+}
+
+/** The resumable state after a page: where the next read must start (at-least-once). */
+export function searchCheckpoint(
+  next: SearchCursor | undefined,
+  newest: number,
+): { updatedAt: string; drainAfterId?: string } {
+  if (!next) return { updatedAt: new Date(newest).toISOString() };
+  if (next.mode === "drain") return { updatedAt: new Date(next.at).toISOString(), drainAfterId: next.afterId };
+  return { updatedAt: new Date(next.lo).toISOString() };
 }

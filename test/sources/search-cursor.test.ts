@@ -64,6 +64,21 @@ describe("stepSearch", () => {
     expect(step.next).toEqual(next);
   });
 
+  it("continues when HubSpot says there is a next page, even on a page shorter than asked", () => {
+    const step = stepSearch(range(0), [rec("1", 10), rec("2", 20)], P, 200, true);
+    expect(step.next).toEqual(range(20, ["2"]));
+  });
+
+  it("falls back to offset paging when the server ignores the sort, instead of skipping records", () => {
+    const unsorted = [rec("1", 30), rec("2", 10), rec("3", 20)];
+    const step = stepSearch(range(5), unsorted, P, 3);
+    expect(ids(step.fresh)).toEqual(["1", "2", "3"]);
+    expect(step.next).toEqual({ mode: "offset", lo: 5, after: 3 });
+    const next = stepSearch({ mode: "offset", lo: 5, after: 3 }, [rec("4", 1)], P, 3);
+    expect(next.next).toBeUndefined();
+    expect(searchBody({ mode: "offset", lo: 5, after: 3 }, P, [], 3)).toMatchObject({ after: "3" });
+  });
+
   it("reports the newest modification of the page", () => {
     expect(stepSearch(range(0), [rec("1", 50), rec("2", 40)], P, 10).maxModified).toBe(50);
   });
