@@ -5,7 +5,15 @@ import type { Page, Row, StreamState } from "./page.js";
 import { chunkProperties, type PropertyCatalog } from "./properties.js";
 import type { Ready, Step } from "./pull.js";
 import { pullPages } from "./pull.js";
-import { modifiedMillis, SEARCH_PAGE_SIZE, type SearchCursor, searchBody, stepSearch } from "./search-cursor.js";
+import {
+  cursorStart,
+  modifiedMillis,
+  SEARCH_PAGE_SIZE,
+  type SearchCursor,
+  searchBody,
+  searchCheckpoint,
+  stepSearch,
+} from "./search-cursor.js";
 import type { CrmObjectSource } from "./stream-def.js";
 import type { Transport } from "./transport.js";
 
@@ -122,10 +130,10 @@ export function readCrmSearch(ctx: CrmReadContext, ready: Ready, from: SearchCur
   return ctx.properties.of(ctx.source.objectType).pipe(
     concatMap((defs) => {
       const names = defs.map((d) => d.name);
-      let newest = from.mode === "range" ? from.lo : from.at;
+      let newest = cursorStart(from);
       const step = (cursor: SearchCursor): Observable<Step<SearchCursor>> =>
         ctx.transport
-          .request<{ results?: Row[] }>({
+          .request<{ results?: Row[]; paging?: { next?: unknown } }>({
             method: "POST",
             path: `/crm/v3/objects/${ctx.source.objectType}/search`,
             json: searchBody(cursor, property, names, SEARCH_PAGE_SIZE),
@@ -133,15 +141,11 @@ export function readCrmSearch(ctx: CrmReadContext, ready: Ready, from: SearchCur
           })
           .pipe(
             concatMap((res) => {
-              const s = stepSearch(cursor, res.body?.results ?? [], property, SEARCH_PAGE_SIZE);
+              const s = stepSearch(cursor, res.body?.results ?? [], property, SEARCH_PAGE_SIZE, !!res.body?.paging?.next);
               if (s.maxModified !== undefined && s.maxModified > newest) newest = s.maxModified;
               return withAssociations(ctx, s.fresh).pipe(
                 map((rows) => {
-                  const state: CrmState = !s.next
-                    ? { updatedAt: iso(newest) }
-                    : s.next.mode === "range"
-                      ? { updatedAt: iso(s.next.lo) }
-                      : { updatedAt: iso(s.next.at), drainAfterId: s.next.afterId };
+                  const state: CrmState = searchCheckpoint(s.next, newest);
                   return { page: { stream: ctx.stream, records: rows, state }, next: s.next };
                 }),
               );
