@@ -57,8 +57,8 @@ export function readAssociations(
 }
 
 /**
- * Attach each association type to every record as `record[toType] = ["id", …]`. A 403 on one
- * association type (its object's scope is missing) leaves that field off and is reported once.
+ * Attach each association type to every record as `record[toType] = ["id", …]`. A 403 or another
+ * non-transient refusal on one association type leaves that field off and is reported once.
  */
 export function attachAssociations(
   transport: Transport,
@@ -73,7 +73,8 @@ export function attachAssociations(
     toTypes.map((toType) =>
       readAssociations(transport, fromType, toType, ids).pipe(
         catchError((err) => {
-          if (err instanceof HttpError && err.kind === "permission") {
+          // A missing scope or an association pair HubSpot does not know must not cost the records themselves.
+          if (err instanceof HttpError && (err.kind === "permission" || err.kind === "api")) {
             onForbidden(toType, err);
             return of(undefined);
           }
