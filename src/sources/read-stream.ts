@@ -1,10 +1,11 @@
-import { catchError, concat, defer, EMPTY, map, type Observable } from "rxjs";
-import { HttpError } from "../errors.js";
+import { map, type Observable } from "rxjs";
 import { type CrmState, readCrmIncremental, readCrmList } from "./crm-read.js";
 import type { Page, Row, StreamState } from "./page.js";
 import type { PropertyCatalog } from "./properties.js";
-import { pullPages, type Ready, type Step } from "./pull.js";
-import type { EndpointSource, StreamDef, SyncMode } from "./stream-def.js";
+import type { Ready } from "./pull.js";
+import { readEndpoint } from "./read-endpoint.js";
+import type { StreamDef, SyncMode } from "./stream-def.js";
+import { applyTransforms } from "./transforms.js";
 import type { Transport } from "./transport.js";
 
 export interface ReadOptions {
@@ -16,13 +17,6 @@ export interface ReadOptions {
   startDate: number;
   lookbackMs: number;
   warn(message: string): void;
-}
-
-function valueAt(body: unknown, path: string): unknown {
-  if (!path) return body;
-  let v: unknown = body;
-  for (const key of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[key];
-  return v;
 }
 
 /** Per-record normalisation the table asks for: aliases and cursor fallbacks. */
@@ -37,51 +31,6 @@ export function normalizeRecord(def: StreamDef, row: Row): Row {
     }
   }
   return row;
-}
-
-function readEndpoint(def: StreamDef, src: EndpointSource, opts: ReadOptions, ready: Ready): Observable<Page> {
-  const one = (path: string, tag?: [string, string]): Observable<Page> => {
-    const step = (after: string | undefined): Observable<Step<string | undefined>> =>
-      opts.transport
-        .request({
-          method: "GET",
-          path,
-          query: { ...src.query, ...(src.paginator.kind === "after" ? { limit: src.paginator.limit, after } : {}) },
-          budget: "standard",
-        })
-        .pipe(
-          map((res) => {
-            const found = valueAt(res.body, src.recordsPath);
-            const records = (Array.isArray(found) ? found : []) as Row[];
-            if (tag) for (const r of records) r[tag[0]] = tag[1];
-            const next =
-              src.paginator.kind === "after"
-                ? (valueAt(res.body, "paging.next.after") as string | undefined)
-                : undefined;
-            return { page: { stream: def.name, records }, next: next || undefined };
-          }),
-        );
-    return pullPages<string | undefined>(undefined, step, ready);
-  };
-  if (!src.fanOut) return one(src.path);
-  const { fanOut } = src;
-  return concat(
-    ...fanOut.values.map((value) =>
-      defer(() => one(src.path.replace(`{${fanOut.param}}`, encodeURIComponent(value)), [fanOut.as, value])).pipe(
-        catchError((err) => {
-          if (
-            fanOut.ignoreForbidden &&
-            err instanceof HttpError &&
-            (err.kind === "permission" || err.failure.status === 404)
-          ) {
-            opts.warn(`${def.name}: ${value} skipped: ${err.message}`);
-            return EMPTY;
-          }
-          throw err;
-        }),
-      ),
-    ),
-  );
 }
 
 /**
@@ -106,11 +55,13 @@ export function readStream(def: StreamDef, opts: ReadOptions, ready: Ready): Obs
       ? readCrmIncremental(ctx, ready, opts.state as CrmState | undefined, opts.startDate, opts.lookbackMs)
       : readCrmList(ctx, ready);
   }
-  if (!def.aliases && !def.cursorFallback) return pages;
+  const transforms = def.transforms ?? [];
+  if (!def.aliases && !def.cursorFallback && !transforms.length) return pages;
   return pages.pipe(
     map((page) => {
-      for (const r of page.records) normalizeRecord(def, r);
-      return page;
+      const records = transforms.length ? applyTransforms(page.records, transforms) : page.records;
+      for (const r of records) normalizeRecord(def, r);
+      return records === page.records ? page : { ...page, records };
     }),
   );
 }

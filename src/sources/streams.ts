@@ -1,4 +1,7 @@
 import type { CrmObjectSource, StreamDef } from "./stream-def.js";
+import { PROPERTY_HISTORY_STREAMS, WEB_ANALYTICS_STREAMS } from "./streams/crm-derived.js";
+import { ENGAGEMENTS } from "./streams/engagements.js";
+import { MARKETING_STREAMS } from "./streams/marketing.js";
 
 const ENGAGEMENT_ASSOCIATIONS = ["contacts", "companies", "deals", "tickets"];
 
@@ -136,6 +139,10 @@ export const STREAMS: readonly StreamDef[] = [
     incremental: "client",
     scopes: ["tickets"],
   },
+  ENGAGEMENTS,
+  ...MARKETING_STREAMS,
+  ...PROPERTY_HISTORY_STREAMS,
+  ...WEB_ANALYTICS_STREAMS,
 ];
 
 /** Custom object schemas as /crm/v3/schemas describes them. */

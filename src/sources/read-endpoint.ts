@@ -1,0 +1,364 @@
+/**
+ * The endpoint reader: interprets an `EndpointSource` of the table (paginator, fan-out, parent ids,
+ * detail enrichment, property chunks, time windows, the engagements recent endpoint) into pages, each
+ * requested only when the sink took the previous one. Pure paging rules live in paginators.ts and
+ * time-windows.ts.
+ */
+import {
+  BehaviorSubject,
+  catchError,
+  concat,
+  concatMap,
+  defer,
+  EMPTY,
+  filter,
+  forkJoin,
+  from,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  take,
+  throwError,
+  toArray,
+} from "rxjs";
+import { HttpError } from "../errors.js";
+import { cursorMillis } from "../operators/filter-by-cursor.js";
+import { compilePath } from "../operators/path.js";
+import { trackState } from "../operators/track-state.js";
+import type { Page, Row, StreamState } from "./page.js";
+import { PageSequence } from "./page-sequence.js";
+import { extractRecords, nextCursor, type PageCursor, pageParams } from "./paginators.js";
+import { chunkProperties } from "./properties.js";
+import { pullPages, type Ready } from "./pull.js";
+import type { ReadOptions } from "./read-stream.js";
+import type { EndpointSource, Paginator, ParentSpec, StreamDef } from "./stream-def.js";
+import { formatBound, nextStart, windowsBetween } from "./time-windows.js";
+import type { QueryValue } from "./transport.js";
+
+/** One paged call: where and how. */
+interface Call {
+  method: "GET" | "POST";
+  path: string;
+  query: Record<string, QueryValue>;
+  body?: Record<string, unknown>;
+  paginator: Paginator;
+}
+
+interface Ctx {
+  def: StreamDef;
+  src: EndpointSource;
+  opts: ReadOptions;
+  /** Property-name chunks when the source asks for them (resolved once per read). */
+  chunks?: string[][];
+  /** Client-side cursor of this run, for dropping old records before per-record detail calls. */
+  clientSince?: number;
+}
+
+const callOf = (src: EndpointSource): Call => ({
+  method: src.method ?? "GET",
+  path: src.path,
+  query: { ...src.query },
+  body: src.body,
+  paginator: src.paginator,
+});
+
+const withQuery = (call: Call, extra: Record<string, QueryValue>): Call => ({
+  ...call,
+  query: { ...call.query, ...extra },
+});
+
+/** One page of records (all property chunks of it) and the cursor of the next one. */
+function fetchPage(ctx: Ctx, call: Call, cursor: PageCursor | undefined) {
+  const paging = pageParams(call.paginator, cursor);
+  const chunkParam = ctx.src.propertyChunks?.param;
+  const chunks: (string[] | undefined)[] = chunkParam && ctx.chunks?.length ? ctx.chunks : [undefined];
+  const requests = chunks.map((chunk) =>
+    ctx.opts.transport.request({
+      method: call.method,
+      path: call.path,
+      query: { ...call.query, ...paging.query, ...(chunk && chunkParam ? { [chunkParam]: chunk } : {}) },
+      ...(call.method === "POST" ? { json: { ...call.body, ...paging.body } } : {}),
+      budget: "standard",
+    }),
+  );
+  return forkJoin(requests).pipe(
+    map((responses) => ({
+      records: responses.flatMap((res) => extractRecords(res.body, ctx.src.recordsPath)),
+      next: nextCursor(call.paginator, responses[0]?.body, cursor),
+    })),
+  );
+}
+
+/** Merges each record with its detail GET, `concurrency` at a time, keeping the listing's order. */
+function enrich(ctx: Ctx, records: Row[]): Observable<Row[]> {
+  const detail = ctx.src.detail;
+  if (!detail || !records.length) return of(records);
+  const cursor = ctx.def.cursorField ? compilePath(ctx.def.cursorField) : undefined;
+  const since = ctx.clientSince;
+  // Records the client-side filter will drop are not worth a request each.
+  const wanted =
+    since === undefined || !cursor ? records : records.filter((r) => (cursorMillis(cursor(r)) ?? since) >= since);
+  return from(wanted.map((r, i) => [r, i] as const)).pipe(
+    mergeMap(
+      ([record, i]) =>
+        ctx.opts.transport
+          .request<Row>({
+            method: "GET",
+            path: detail.path.replace(`{${detail.param}}`, encodeURIComponent(String(record[detail.idField]))),
+            budget: "standard",
+          })
+          .pipe(
+            map((res) => [i, { ...record, ...res.body }] as const),
+            catchError((err) => {
+              // Gone between listing and detail: keep what the listing said.
+              if (err instanceof HttpError && err.failure.status === 404) {
+                ctx.opts.warn(`${ctx.def.name}: no detail for ${String(record[detail.idField])} (404), summary kept`);
+                return of([i, record] as const);
+              }
+              return throwError(() => err);
+            }),
+          ),
+      detail.concurrency,
+    ),
+    toArray(),
+    map((pairs) => pairs.sort((a, b) => a[0] - b[0]).map(([, r]) => r)),
+  );
+}
+
+interface PagedOptions {
+  first?: PageCursor;
+  /** State carried by the last page (a finished window). */
+  endState?: StreamState;
+  /** Field set on every record (a parent id). */
+  tag?: [string, unknown];
+}
+
+/** Every page of one call, pulled through the gate. */
+function readPaged(ctx: Ctx, call: Call, ready: Ready, o: PagedOptions = {}): Observable<Page> {
+  const step = (cursor: PageCursor | undefined) =>
+    fetchPage(ctx, call, cursor).pipe(
+      concatMap(({ records, next }) => enrich(ctx, records).pipe(map((rows) => ({ rows, next })))),
+      map(({ rows, next }) => {
+        if (o.tag) for (const r of rows) r[o.tag[0]] = o.tag[1];
+        const page: Page = { stream: ctx.def.name, records: rows };
+        if (next === undefined && o.endState) page.state = o.endState;
+        return { page, next };
+      }),
+    );
+  return pullPages<PageCursor | undefined>(o.first, step, ready);
+}
+
+function ignorable(parent: ParentSpec, err: unknown): boolean {
+  if (!(err instanceof HttpError)) return false;
+  const sub = (err.failure.body as { subCategory?: unknown } | undefined)?.subCategory;
+  return (parent.ignore ?? []).some(
+    (i) => i.status === err.failure.status && (!i.subCategory || i.subCategory === sub),
+  );
+}
+
+/**
+ * One child read per parent record id. Parent page n+1 is requested only after the children of page n
+ * were written; `stateAfter(next)` may checkpoint after each parent page (next = the parent cursor left).
+ */
+function readWithParent(
+  ctx: Ctx,
+  seq: PageSequence,
+  parent: ParentSpec,
+  child: (id: unknown, ready: Ready) => Observable<Page>,
+  o: { first?: PageCursor; stateAfter?: (next: PageCursor | undefined) => StreamState | undefined } = {},
+): Observable<Page> {
+  const done = new BehaviorSubject(0);
+  const parentReady: Ready = (n) =>
+    done.pipe(
+      filter((d) => d >= n),
+      take(1),
+    );
+  const parentCtx: Ctx = { ...ctx, src: parent.source, chunks: undefined, clientSince: undefined };
+  const seen = new Set<string>();
+  const step = (cursor: PageCursor | undefined) =>
+    fetchPage(parentCtx, callOf(parent.source), cursor).pipe(
+      map(({ records, next }) => ({ page: { stream: ctx.def.name, records, state: { next } }, next })),
+    );
+  return pullPages<PageCursor | undefined>(o.first, step, parentReady).pipe(
+    concatMap((parentPage) => {
+      const next = parentPage.state?.next as PageCursor | undefined;
+      const ids = parentPage.records.map((r) => r[parent.idField]).filter((v) => v !== undefined && v !== null);
+      const fresh = ids.filter((id) => !seen.has(String(id)) && seen.add(String(id)));
+      const reads = fresh.map((id) =>
+        seq
+          .run((ready) => child(id, ready))
+          .pipe(
+            catchError((err) => {
+              if (!ignorable(parent, err)) return throwError(() => err);
+              ctx.opts.warn(`${ctx.def.name}: ${parent.param} ${String(id)} skipped: ${(err as Error).message}`);
+              return EMPTY;
+            }),
+          ),
+      );
+      const state = o.stateAfter?.(next);
+      return concat(
+        ...reads,
+        state ? seq.emit({ stream: ctx.def.name, records: [], state }) : EMPTY,
+        defer(() => {
+          done.next(done.value + 1);
+          return EMPTY;
+        }),
+      );
+    }),
+  );
+}
+
+/** The child call for one parent id: `{param}` in the path, else a query parameter. */
+function childCall(base: Call, param: string, id: unknown): Call {
+  const placeholder = `{${param}}`;
+  return base.path.includes(placeholder)
+    ? { ...base, path: base.path.replace(placeholder, encodeURIComponent(String(id))) }
+    : withQuery(base, { [param]: String(id) });
+}
+
+function savedMillis(ctx: Ctx, key: string | undefined): number | undefined {
+  if (!key || ctx.opts.syncMode !== "incremental" || !ctx.def.incremental) return undefined;
+  return cursorMillis(ctx.opts.state?.[key]);
+}
+
+/** Server-side time windows, optionally per parent id (one window per parent, resumable per parent page). */
+function readWindows(ctx: Ctx, seq: PageSequence, now: number): Observable<Page> {
+  const { src, def } = ctx;
+  const tw = src.timeWindow as NonNullable<EndpointSource["timeWindow"]>;
+  const key = def.cursorField as string;
+  const bound = (ms: number) => formatBound(ms, tw.format);
+  const base = callOf(src);
+  const saved = savedMillis(ctx, key);
+  if (src.parent) {
+    const parent = src.parent;
+    const resume = (ctx.opts.syncMode === "incremental" ? ctx.opts.state?.resume : undefined) as
+      | { [k: string]: unknown; parentAfter?: PageCursor }
+      | undefined;
+    const resumeEnd = resume ? cursorMillis(resume[tw.endParam]) : undefined;
+    const lo = Math.max(ctx.opts.startDate, saved ?? Number.NEGATIVE_INFINITY);
+    const hi = resumeEnd ?? now;
+    if (!(lo <= hi)) return EMPTY;
+    const window = { [tw.startParam]: bound(lo), [tw.endParam]: bound(hi) };
+    return readWithParent(
+      ctx,
+      seq,
+      parent,
+      (id, ready) => readPaged(ctx, withQuery(childCall(base, parent.param, id), window), ready),
+      {
+        first: resumeEnd === undefined ? undefined : resume?.parentAfter,
+        stateAfter: (next) =>
+          next === undefined
+            ? { [key]: bound(hi) }
+            : { [key]: bound(lo), resume: { [tw.endParam]: bound(hi), parentAfter: next } },
+      },
+    );
+  }
+  const lo = Math.max(ctx.opts.startDate, saved ?? Number.NEGATIVE_INFINITY);
+  return concat(
+    ...windowsBetween(lo, now, tw.stepMs).map((w) =>
+      seq.run((ready) =>
+        readPaged(ctx, withQuery(base, { [tw.startParam]: bound(w[0]), [tw.endParam]: bound(w[1]) }), ready, {
+          endState: { [key]: bound(nextStart(w, now)) },
+        }),
+      ),
+    ),
+  );
+}
+
+/** Engagements: the recent endpoint when the cursor is young and few records changed, else the full listing. */
+function readRecentOrAll(ctx: Ctx, ready: Ready, now: number): Observable<Page> {
+  const recent = ctx.src.recent as NonNullable<EndpointSource["recent"]>;
+  const base = callOf(ctx.src);
+  const since = savedMillis(ctx, ctx.def.cursorField);
+  if (since === undefined || now - since > recent.maxAgeMs) return readPaged(ctx, base, ready);
+  // Inclusive of the cursor's own millisecond, like the client-side filter.
+  const sinceQuery = { [recent.sinceParam]: since - 1 };
+  const limitParam = recent.paginator.kind === "offset" ? recent.paginator.limitParam : "limit";
+  return ctx.opts.transport
+    .request<{ total?: unknown }>({
+      method: "GET",
+      path: recent.path,
+      query: { ...ctx.src.query, ...sinceQuery, [limitParam]: 1 },
+      budget: "standard",
+    })
+    .pipe(
+      concatMap((res) => {
+        const total = res.body?.total;
+        const useRecent = typeof total === "number" && total <= recent.maxRecords;
+        if (!useRecent) return readPaged(ctx, base, ready);
+        const call: Call = {
+          ...base,
+          path: recent.path,
+          paginator: recent.paginator,
+          query: { ...base.query, ...sinceQuery },
+        };
+        return readPaged(ctx, call, ready);
+      }),
+    );
+}
+
+/** Server-side lower bound from the saved cursor; the state is the newest cursor seen, set once complete. */
+function readSince(ctx: Ctx, ready: Ready): Observable<Page> {
+  const since = ctx.src.sinceParam as NonNullable<EndpointSource["sinceParam"]>;
+  const key = ctx.def.cursorField as string;
+  const saved = ctx.opts.syncMode === "incremental" ? ctx.opts.state?.[key] : undefined;
+  const lo = Math.max(ctx.opts.startDate, cursorMillis(saved) ?? Number.NEGATIVE_INFINITY);
+  const call = withQuery(callOf(ctx.src), { [since.param]: formatBound(lo, since.format) });
+  const pages = readPaged(ctx, call, ready);
+  return ctx.opts.syncMode === "incremental"
+    ? pages.pipe(trackState({ cursorField: key, start: saved, stream: ctx.def.name }))
+    : pages;
+}
+
+/** Interprets one endpoint stream of the table into pages. */
+export function readEndpoint(def: StreamDef, src: EndpointSource, opts: ReadOptions, ready: Ready): Observable<Page> {
+  return defer(() => {
+    const now = Date.now();
+    const seq = new PageSequence(ready);
+    const clientSince = def.incremental === "client" ? savedMillis({ def, src, opts }, def.cursorField) : undefined;
+    const ctx: Ctx = { def, src, opts, clientSince };
+    const start = (c: Ctx): Observable<Page> => {
+      if (src.timeWindow) return readWindows(c, seq, now);
+      if (src.parent) {
+        const parent = src.parent;
+        const base = callOf(src);
+        return readWithParent(c, seq, parent, (id, r) =>
+          readPaged(c, childCall(base, parent.param, id), r, { tag: parent.as ? [parent.as, id] : undefined }),
+        );
+      }
+      if (src.fanOut) return readFanOut(c, seq, src.fanOut);
+      if (src.recent) return readRecentOrAll(c, ready, now);
+      if (src.sinceParam && def.incremental === "server") return readSince(c, ready);
+      return readPaged(c, callOf(src), ready);
+    };
+    if (!src.propertyChunks) return start(ctx);
+    const { objectType } = src.propertyChunks;
+    return opts.properties
+      .of(objectType)
+      .pipe(concatMap((props) => start({ ...ctx, chunks: chunkProperties(props.map((p) => p.name)) })));
+  });
+}
+
+function readFanOut(ctx: Ctx, seq: PageSequence, fanOut: NonNullable<EndpointSource["fanOut"]>): Observable<Page> {
+  const base = callOf(ctx.src);
+  return concat(
+    ...fanOut.values.map((value) =>
+      seq
+        .run((ready) => readPaged(ctx, childCall(base, fanOut.param, value), ready, { tag: [fanOut.as, value] }))
+        .pipe(
+          catchError((err) => {
+            if (
+              fanOut.ignoreForbidden &&
+              err instanceof HttpError &&
+              (err.kind === "permission" || err.failure.status === 404)
+            ) {
+              ctx.opts.warn(`${ctx.def.name}: ${value} skipped: ${err.message}`);
+              return EMPTY;
+            }
+            return throwError(() => err);
+          }),
+        ),
+    ),
+  );
+}
