@@ -1,4 +1,4 @@
-import { concatMap, defer, lastValueFrom, type Observable, of, throwError, toArray } from "rxjs";
+import { concatMap, defer, lastValueFrom, of, throwError, toArray } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../../src/errors.js";
 import type { Page } from "../../src/sources/page.js";
@@ -262,7 +262,8 @@ describe("readEndpoint: parent × window (resumable)", () => {
     );
     const states = pages.filter((p) => p.state).map((p) => p.state);
     expect(states[0]).toMatchObject({ occurredAt: "2024-01-01T00:00:00.000Z", resume: { parentAfter: "2" } });
-    const end = (states[0]?.resume as { before: string }).before;
+    const end = (states[0]?.resume as { before: string } | undefined)?.before;
+    expect(typeof end).toBe("string");
     expect(states.at(-1)).toEqual({ occurredAt: end });
   });
 
@@ -341,6 +342,3 @@ describe("readEndpoint: property chunks", () => {
     expect(pages.map((p) => p.records.length)).toEqual([chunks, chunks]);
   });
 });
-
-// Keep the Observable import used for the typed helper above.
-export type _Unused = Observable<unknown>;
