@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthStore } from "./auth.js";
+import { releaseBytes } from "./byte-writer.js";
 import { apiError, missingScopes } from "./errors.js";
 import type { FaultPlan, FaultRule } from "./faults.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -34,6 +35,8 @@ const HTML_PAGE =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Out {
+  /** The body came from the shared ByteWriter's pool. */
+  pooled?: boolean;
   status: number;
   headers: Record<string, string>;
   body: Buffer;
@@ -225,6 +228,7 @@ export function createListener(deps: ServerDeps) {
             status: result.status,
             route: routeKey,
             body: result.rawBytes ?? Buffer.from(result.raw!),
+            pooled: !!result.rawBytes,
             headers: { "Content-Type": JSON_TYPE, "X-HubSpot-Correlation-Id": uuid(n, 1), ...headers },
           }
         : json(result.status, result.body, routeKey, n, headers);
@@ -322,7 +326,9 @@ async function send(res: ServerResponse, out: Out): Promise<void> {
     if (!res.destroyed) res.end(body.subarray(half));
     return;
   }
-  res.end(body);
+  // Pooled page buffers go back to the writer once the socket has taken the bytes.
+  if (out.pooled) res.end(body, () => releaseBytes(body));
+  else res.end(body);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
