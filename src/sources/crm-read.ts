@@ -1,4 +1,4 @@
-import { concatMap, forkJoin, map, type Observable } from "rxjs";
+import { catchError, concatMap, forkJoin, map, Observable, of, Subscription, take } from "rxjs";
 import type { HttpError } from "../errors.js";
 import { attachAssociations } from "./associations.js";
 import type { Page, Row, StreamState } from "./page.js";
@@ -18,6 +18,16 @@ import type { CrmObjectSource } from "./stream-def.js";
 import type { Transport } from "./transport.js";
 
 export const LIST_PAGE_SIZE = 100;
+
+/**
+ * Engine levers of the CRM readers (the bench varies them in-process). `listChainsPerStream`: how many list pagers
+ * one full read may run side by side over disjoint id ranges. One pager is latency-bound (list request, then the
+ * association reads, then the sink) at ~4–5 pages/s, a quarter of a Professional portal's 19 requests/s, so a sync
+ * whose last stream is read by one pager leaves most of the budget unused while that stream finishes.
+ */
+export const crmReadTuning = { listChainsPerStream: 6 };
+
+const MIN_PAGES_TO_SPLIT = 8;
 
 export interface CrmReadContext {
   transport: Transport;
@@ -100,6 +110,11 @@ export function readCrmList(
   ready: Ready,
   options: { startAfter?: string; cutoff?: string } = {},
 ): Observable<Page> {
+  // A backfill's resumable state is one `after`, so only a read without state may run several pagers.
+  const chains = crmReadTuning.listChainsPerStream;
+  if (!options.cutoff && options.startAfter === undefined && !ctx.source.archived && chains > 1) {
+    return readCrmListSplit(ctx, ready, chains);
+  }
   return ctx.properties.of(ctx.source.objectType).pipe(
     concatMap((defs) => {
       const names = defs.map((d) => d.name);
@@ -124,6 +139,210 @@ export function readCrmList(
   );
 }
 
+/** One list pager of a split read: it owns the ids in [from, below) and asks for `after` next. */
+interface ListChain {
+  after: string | undefined;
+  /** Exclusive upper id bound; Infinity for the top pager, which also sees records created during the read. */
+  below: number;
+  /** Page count of the whole read after this pager's latest page: it may ask again once the sink took that many. */
+  waitFor: number;
+  /** A page of this pager is being fetched (list page, then its associations). */
+  busy: boolean;
+  /** No page left to ask for (its last one may still be fetching its associations). */
+  done: boolean;
+  /** Done and its last page taken by the sink: its slot may go to a new pager. */
+  released: boolean;
+}
+
+/** The highest live id of the object (search sorted by hs_object_id, one result); undefined when search won't say. */
+function probeMaxId(ctx: CrmReadContext): Observable<number | undefined> {
+  return ctx.transport
+    .request<{ results?: Row[]; paging?: { next?: unknown } }>({
+      method: "POST",
+      path: `/crm/v3/objects/${ctx.source.objectType}/search`,
+      json: {
+        filterGroups: [],
+        sorts: [{ propertyName: "hs_object_id", direction: "DESCENDING" }],
+        properties: ["hs_object_id"],
+        limit: 1,
+      },
+      budget: "search",
+      attempts: 2,
+    })
+    .pipe(
+      map((res) => {
+        const id = Number(res.body?.results?.[0]?.id);
+        return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+      }),
+      catchError(() => of(undefined)),
+    );
+}
+
+const idOf = (r: Row): number => Number(r.id);
+
+/**
+ * Whether the list endpoint pages by id the way HubSpot's does: records ascending by numeric id and `after` a
+ * number above the page's last id. Only then may a pager start at an id of our choosing (`after = id`).
+ */
+function pagesById(records: readonly Row[], after: string | undefined): boolean {
+  let prev = -1;
+  for (const r of records) {
+    const id = idOf(r);
+    if (!Number.isSafeInteger(id) || id <= prev) return false;
+    prev = id;
+  }
+  return after === undefined || (/^\d{1,15}$/.test(after) && Number(after) > prev);
+}
+
+/**
+ * A full list read split over id ranges, each range paged by its own pager, one page in flight per pager.
+ *
+ * The read starts as one pager over all ids. Once the first page shows the list pages by id and a search probe
+ * gave the highest id, a free pager slot takes the upper half of the range with the most pages left: the owner
+ * keeps [after, mid), the new pager starts at `after = mid`. A pager drops records at or above its bound and stops
+ * there, so the ranges tile the id line: nothing is read twice and nothing is skipped, whatever the id gaps.
+ *
+ * ```
+ * ids  1 ───────────────────────────────────────────── max ─▶ (new records)
+ *      [pager 0 ▸▸▸      )[pager 2 ▸▸      )[pager 1 ▸▸▸▸▸▸▸▸▸▸▸▸▸▸▸▸▸▸▸
+ * ```
+ *
+ * Backpressure as in `pullPages`: a pager asks for its next page only after `ready(n)` says the sink took the
+ * n pages emitted up to its previous one.
+ */
+function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number): Observable<Page> {
+  return ctx.properties.of(ctx.source.objectType).pipe(
+    concatMap(
+      (defs) =>
+        new Observable<Page>((subscriber) => {
+          const names = defs.map((d) => d.name);
+          const subs = new Subscription();
+          const chains: ListChain[] = [];
+          let emitted = 0;
+          let maxId: number | undefined;
+          let byId: boolean | undefined;
+          // Ids spanned per full page so far, to estimate how many pages a range holds.
+          let spanIds = 0;
+          let spanPages = 0;
+
+          const pagesLeft = (c: ListChain): number => {
+            if (c.done || c.after === undefined || !spanPages) return 0;
+            const top = Number.isFinite(c.below) ? c.below : maxId === undefined ? Number.NaN : maxId + 1;
+            const left = top - Number(c.after);
+            return Number.isFinite(left) && left > 0 ? left / (spanIds / spanPages) : 0;
+          };
+
+          const split = (): void => {
+            if (!byId || maxId === undefined) return;
+            while (chains.filter((c) => !c.released).length < maxChains) {
+              let best: ListChain | undefined;
+              for (const c of chains) if (!best || pagesLeft(c) > pagesLeft(best)) best = c;
+              // Each split costs about one request more (the short page where two ranges meet): worth it only when
+              // both halves still hold several pages.
+              if (!best || pagesLeft(best) < MIN_PAGES_TO_SPLIT) return;
+              const from = Number(best.after);
+              const top = Number.isFinite(best.below) ? best.below : (maxId as number) + 1;
+              const mid = from + Math.floor((top - from) / 2);
+              const fresh: ListChain = {
+                after: String(mid),
+                below: best.below,
+                waitFor: 0,
+                busy: false,
+                done: false,
+                released: false,
+              };
+              best.below = mid;
+              chains.push(fresh);
+              fetchNext(fresh);
+            }
+          };
+
+          const finishIfIdle = (): void => {
+            // `done` is set when a pager's last list page arrives, `busy` clears once its associations came too.
+            if (chains.every((c) => c.done && !c.busy)) subscriber.complete();
+          };
+
+          const onPage = (c: ListChain, records: Row[], next: string | undefined): Row[] => {
+            if (byId === undefined) byId = pagesById(records, next);
+            let keep = records;
+            let reachedBound = false;
+            if (byId) {
+              const cut = records.findIndex((r) => idOf(r) >= c.below);
+              if (cut >= 0) {
+                keep = records.slice(0, cut);
+                reachedBound = true;
+              }
+              if (records.length >= LIST_PAGE_SIZE) {
+                spanIds += idOf(records[records.length - 1] as Row) - idOf(records[0] as Row) + 1;
+                spanPages++;
+              }
+            }
+            c.after = next;
+            if (!next || reachedBound) c.done = true;
+            return keep;
+          };
+
+          const fetchNext = (c: ListChain): void => {
+            c.busy = true;
+            const request = listPage(ctx, names, c.after).pipe(
+              concatMap(({ records, after }) => withAssociations(ctx, onPage(c, records, after))),
+            );
+            const gated =
+              c.waitFor > 0
+                ? ready(c.waitFor).pipe(
+                    take(1),
+                    concatMap(() => request),
+                  )
+                : request;
+            subs.add(
+              gated.subscribe({
+                next: (rows) => {
+                  c.busy = false;
+                  emitted++;
+                  c.waitFor = emitted;
+                  subscriber.next({ stream: ctx.stream, records: rows });
+                  if (!c.done) {
+                    split();
+                    fetchNext(c);
+                    return;
+                  }
+                  finishIfIdle();
+                  subs.add(
+                    ready(c.waitFor)
+                      .pipe(take(1))
+                      .subscribe(() => {
+                        c.released = true;
+                        split();
+                      }),
+                  );
+                },
+                error: (err) => subscriber.error(err),
+              }),
+            );
+          };
+
+          const first: ListChain = {
+            after: undefined,
+            below: Number.POSITIVE_INFINITY,
+            waitFor: 0,
+            busy: false,
+            done: false,
+            released: false,
+          };
+          chains.push(first);
+          fetchNext(first);
+          subs.add(
+            probeMaxId(ctx).subscribe((id) => {
+              maxId = id;
+              split();
+            }),
+          );
+          return subs;
+        }),
+    ),
+  );
+}
+
 /** Incremental read through search, keyset-paged (see search-cursor.ts). */
 export function readCrmSearch(ctx: CrmReadContext, ready: Ready, from: SearchCursor): Observable<Page> {
   const property = ctx.source.modifiedProperty;
@@ -141,7 +360,13 @@ export function readCrmSearch(ctx: CrmReadContext, ready: Ready, from: SearchCur
           })
           .pipe(
             concatMap((res) => {
-              const s = stepSearch(cursor, res.body?.results ?? [], property, SEARCH_PAGE_SIZE, !!res.body?.paging?.next);
+              const s = stepSearch(
+                cursor,
+                res.body?.results ?? [],
+                property,
+                SEARCH_PAGE_SIZE,
+                !!res.body?.paging?.next,
+              );
               if (s.maxModified !== undefined && s.maxModified > newest) newest = s.maxModified;
               return withAssociations(ctx, s.fresh).pipe(
                 map((rows) => {

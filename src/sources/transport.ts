@@ -145,7 +145,10 @@ export class Transport {
   private async attempt<T>(spec: RequestSpec): Promise<HubSpotResponse<T>> {
     const { auth } = this.options;
     const route = `${spec.method} ${spec.path}`;
-    for (let refreshed = false; ; refreshed = true) {
+    // A token that expired while other calls were in flight may be replaced by one that expires too before this
+    // call retries (concurrent pagers make that window real): refresh again only when a different token failed.
+    let rejected: string | undefined;
+    for (let refreshes = 0; ; refreshes++) {
       const token = await auth.token();
       const res = await this.fetchRaw(spec.method, spec.path + encodeQuery(spec.query), {
         headers: {
@@ -159,7 +162,8 @@ export class Transport {
       const outcome = classify(res.status, auth.mode);
       if (outcome.action === "ok") return { status: res.status, body: (await readBody(res, route)) as T };
       const body = await readBody(res, route).catch(() => undefined);
-      if (outcome.action === "refresh-and-retry" && !refreshed) {
+      if (outcome.action === "refresh-and-retry" && token !== rejected && refreshes < 2) {
+        rejected = token;
         await auth.refresh();
         continue;
       }

@@ -1,0 +1,234 @@
+/**
+ * Ceiling ratio (question 1): how close a multi-stream full sync comes to HubSpot's rate ceiling.
+ *
+ * What is measured: a full-refresh sync of contacts, companies, deals, tickets, owners and the five engagements_*
+ * streams, in-process, through the real source and pipeline (into a sink that only counts rows and checks ids for
+ * duplicates), against the simulator with Professional-tier limits (190 requests per rolling 10 s; search 5/s on
+ * its own budget; association batch reads exempt) and 50–150 ms latency on every response.
+ *
+ * The ceiling, for the request mix actually issued (S requests on the 10-s budget, Q search requests, E exempt):
+ *   minimal time  t* = max((S − 190) ÷ (190 / 10 s), (Q − 5) ÷ (5 / s))   (negative terms count as 0)
+ *   ceiling ratio    = t* ÷ actual wall time                      (1.0 = every budget-bound second used)
+ * A rolling window starts empty, so the first 190 (search: 5) requests are free of any wait: that burst credit is
+ * subtracted, otherwise short runs would score above 1. Exempt requests (association batch reads) have no budget.
+ * and, for the dataset rather than the mix: the best records/s if every page were full is 190/10 × 100 = 1,900
+ * records/s through list pages alone, or 1,900 + 5 × 200 = 2,900 records/s if search pages ran beside them on
+ * their own budget; records/s achieved is compared with both. Requests per record = all requests (exempt
+ * included) ÷ records; 429 share = 429 answers ÷ all requests (counted by the transport).
+ * Wall time runs from the start of the sync (scope and schema look-ups, property catalogs included) to its end.
+ *
+ * Data: simulator seed 1, tier pro; counts per stream below (80 k CRM records, 12 + 3 owners), 50 custom
+ * properties on contacts. Variants run one after another in ONE process, each against a fresh simulator, so their
+ * ratios are comparable within the run.
+ *
+ * Run: node --import tsx bench/ceiling.ts [--smoke] [--variants default,streams-4-single,…] [--scale 0.5]
+ *
+ * Last numbers: see bench/README.md, section "Ceiling ratio".
+ * Reading: a ratio near 1 means the connector spends every second the rate limit allows; what is left is start-up
+ * (serial look-ups before the first page) and rounding at the end. A 429 share above 0 means our budget
+ * overshoots HubSpot's window (slack too small) and each 429 costs a pause.
+ */
+import { startSimulator } from "../src/simulator/index.js";
+import {
+  type BenchReport,
+  CountingSink,
+  flag,
+  isMain,
+  machine,
+  numberOption,
+  option,
+  pct,
+  round,
+  syncInProcess,
+} from "./lib.js";
+
+export const CEILING_STREAMS = [
+  "contacts",
+  "companies",
+  "deals",
+  "tickets",
+  "owners",
+  "engagements_calls",
+  "engagements_emails",
+  "engagements_meetings",
+  "engagements_notes",
+  "engagements_tasks",
+];
+
+const MEDIUM_COUNTS: Record<string, number> = {
+  contacts: 30_000,
+  companies: 8_000,
+  deals: 10_000,
+  tickets: 6_000,
+  calls: 6_000,
+  emails: 6_000,
+  meetings: 3_000,
+  notes: 6_000,
+  tasks: 5_000,
+};
+
+const LIST_PER_S = 19;
+const SEARCH_PER_S = 5;
+const LIST_BURST = 190;
+const SEARCH_BURST = 5;
+
+/** A configuration of the connector to compare; `config` is raw connector config (snake_case). */
+export interface CeilingVariant {
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export const VARIANTS: Record<string, CeilingVariant> = {
+  default: { name: "default", config: {} },
+  "streams-1": { name: "streams-1", config: { max_concurrent_streams: 1 } },
+  "streams-8": { name: "streams-8", config: { max_concurrent_streams: 8 } },
+  "single-chain": { name: "single-chain", config: { list_chains_per_stream: 1 } },
+  "single-chain-8": { name: "single-chain-8", config: { list_chains_per_stream: 1, max_concurrent_streams: 8 } },
+};
+
+export interface CeilingOptions {
+  smoke?: boolean;
+  /** Multiplies every count (default 1; smoke 0.01). */
+  scale?: number;
+  variants?: readonly string[];
+  latencyMs?: [number, number];
+  log?: (line: string) => void;
+}
+
+export interface VariantResult {
+  variant: string;
+  config: Record<string, unknown>;
+  records: number;
+  wallS: number;
+  requests: { total: number; standard: number; search: number; exempt: number };
+  rateLimited: number;
+  retries: number;
+  simRateLimited: number;
+  minimalS: number;
+  ceilingRatio: number;
+  recordsPerS: number;
+  /** records/s ÷ 1,900 (list pages alone, all full). */
+  ofListBest: number;
+  /** records/s ÷ 2,900 (list and search pages side by side, all full). */
+  ofCombinedBest: number;
+  requestsPerRecord: number;
+  share429: number;
+  duplicates: number;
+  failed: string[];
+}
+
+/** Some connector options are newer than others: unknown keys would fail parseConfig, so they pass only when known. */
+async function knownKeys(): Promise<Set<string>> {
+  const { configSpecification } = await import("../src/config.js");
+  return new Set(Object.keys(configSpecification.properties));
+}
+
+async function runVariant(
+  variant: CeilingVariant,
+  counts: Record<string, number>,
+  latencyMs: [number, number] | undefined,
+  known: Set<string>,
+): Promise<VariantResult> {
+  const sim = await startSimulator({ seed: 1, scale: "small", counts, tier: "pro", latencyMs });
+  const config: Record<string, unknown> = { rate_limit_tier: "professional" };
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(variant.config)) {
+    if (known.has(k)) config[k] = v;
+    else env[k] = String(v);
+  }
+  const saved = { ...process.env };
+  // Engine levers that are not user options are read from SOURCE_HUBSPOT_* variables (bench only).
+  for (const [k, v] of Object.entries(env)) process.env[`SOURCE_HUBSPOT_${k.toUpperCase()}`] = v;
+  const sink = new CountingSink();
+  try {
+    const run = await syncInProcess({
+      url: sim.url,
+      token: sim.credentials.privateAppToken,
+      streams: CEILING_STREAMS,
+      mode: "full_refresh",
+      sink,
+      config,
+    });
+    const s = run.stats;
+    const records = sink.total(CEILING_STREAMS);
+    const wallS = run.wallMs / 1000;
+    const minimalS = Math.max(
+      Math.max(0, s.byBudget.standard - LIST_BURST) / LIST_PER_S,
+      Math.max(0, s.byBudget.search - SEARCH_BURST) / SEARCH_PER_S,
+    );
+    const rps = records / wallS;
+    return {
+      variant: variant.name,
+      config: variant.config,
+      records,
+      wallS: round(wallS, 2),
+      requests: { total: s.requests, ...s.byBudget },
+      rateLimited: s.rateLimited,
+      retries: s.retries,
+      simRateLimited: sim.stats().rateLimited,
+      minimalS: round(minimalS, 2),
+      ceilingRatio: round(minimalS / wallS, 3),
+      recordsPerS: round(rps, 0),
+      ofListBest: round(rps / (LIST_PER_S * 100), 3),
+      ofCombinedBest: round(rps / (LIST_PER_S * 100 + SEARCH_PER_S * 200), 3),
+      requestsPerRecord: round(s.requests / Math.max(1, records), 4),
+      share429: round(s.rateLimited / Math.max(1, s.requests), 4),
+      duplicates: [...sink.duplicates.values()].reduce((a, b) => a + b, 0),
+      failed: run.summaries.filter((x) => x.status !== "complete").map((x) => `${x.stream}: ${x.reason}`),
+    };
+  } finally {
+    process.env = saved;
+    await sim.close();
+  }
+}
+
+export async function run(options: CeilingOptions = {}): Promise<BenchReport> {
+  const smoke = options.smoke ?? false;
+  const scale = options.scale ?? (smoke ? 0.01 : 1);
+  const counts = Object.fromEntries(
+    Object.entries(MEDIUM_COUNTS).map(([k, v]) => [k, Math.max(1, Math.round(v * scale))]),
+  );
+  const latencyMs = options.latencyMs ?? (smoke ? undefined : ([50, 150] as [number, number]));
+  const names = options.variants ?? (smoke ? ["default"] : ["default", "single-chain", "single-chain-8"]);
+  const log = options.log ?? (() => {});
+  const known = await knownKeys();
+  const m = machine();
+  const results: VariantResult[] = [];
+  for (const name of names) {
+    const v = VARIANTS[name];
+    if (!v) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(", ")}`);
+    const r = await runVariant(v, counts, latencyMs, known);
+    log(
+      `ceiling ${name}: ${r.records} records in ${r.wallS} s, ratio ${pct(r.ceilingRatio)}, ${r.recordsPerS} rec/s, ` +
+        `req ${JSON.stringify(r.requests)}, 429 ${r.rateLimited}, dup ${r.duplicates}`,
+    );
+    results.push(r);
+  }
+  const head = results[0] as VariantResult;
+  const met = smoke ? null : head.ceilingRatio >= 0.95 && head.share429 < 0.01 && head.duplicates === 0;
+  return {
+    name: "ceiling",
+    question: "1. Ceiling ratio (multi-stream full sync, Pro limits, 50–150 ms latency)",
+    goal: "≥ 95 % of the ceiling, < 1 % 429s",
+    measured:
+      `${pct(head.ceilingRatio)} of ceiling, ${pct(head.share429, 2)} 429s, ${head.recordsPerS} rec/s ` +
+      `(${pct(head.ofListBest)} of 1,900 list-only, ${pct(head.ofCombinedBest)} of 2,900 list+search), ` +
+      `${head.requestsPerRecord} req/record`,
+    met,
+    method: `in-process full refresh of ${CEILING_STREAMS.length} streams, ${head.records} records, sim tier pro, latency ${latencyMs ? latencyMs.join("–") : 0} ms; variant "${head.variant}" is the headline`,
+    machine: m,
+    details: { counts, latencyMs, variants: results },
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const variants = option(argv, "variants")?.split(",");
+  const report = await run({
+    smoke: flag(argv, "smoke"),
+    scale: numberOption(argv, "scale"),
+    variants,
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
