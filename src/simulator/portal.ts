@@ -9,10 +9,11 @@ import { buildOwners, type OwnerDef } from "./data/owners.js";
 import { buildPipelines, type PipelineDef } from "./data/pipelines.js";
 import { type PropSpec, propertySpecs } from "./data/property-specs.js";
 import { type GenEnv, isoMs, type ValueCtx } from "./data/values.js";
+import { selectLive } from "./live-select.js";
 import { buildObjectTypes, type ObjectTypeDef, TypeResolver } from "./object-types.js";
 import { Mutated, type State, type VersionFilter } from "./overlay.js";
+import { ctxOf, propsJson, propsTo, recordProperties, recordValue, toSimObject } from "./record-encode.js";
 import { hashKeys, mix32, unit } from "./rng.js";
-import { strJson } from "./serialize.js";
 import { type PropPlan, TypeData } from "./type-data.js";
 import type { PortalView, SimObject } from "./types.js";
 
@@ -160,120 +161,32 @@ export class Portal implements PortalView {
     };
   }
 
-  /** Value-generation context of a record (seeded times, so other values stay stable across updates). */
-  ctx(td: TypeData, index: number): ValueCtx {
-    return td.ctx(index);
-  }
-
   /** One property of a record as HubSpot would send it. */
   value(td: TypeData, st: RecState, c: ValueCtx, spec: PropSpec): string | null {
-    const set = st.mut?.set;
-    if (set && spec.name in set) return set[spec.name] ?? null;
-    if (spec.gen === "modified") return isoMs(st.updatedAt);
-    if (spec.gen === "created") return isoMs(st.createdAt);
-    if (spec.gen === "id") return c.id;
-    if (st.index >= td.n) return null;
-    return td.value(c, spec);
+    return recordValue(td, st, c, spec);
   }
-
-  /** Properties of a record for the given names (unknown names skipped), keys in the given order. */
   properties(td: TypeData, st: RecState, names: readonly string[]): Record<string, string | null> {
-    const c = td.ctx(st.index);
-    const out: Record<string, string | null> = {};
-    for (const name of names) {
-      const spec = td.specByName.get(name);
-      if (spec) out[name] = this.value(td, st, c, spec);
-    }
-    return out;
+    return recordProperties(td, st, names);
   }
-
-  /** Value context of a record, reusing the times `state()` already computed for unmodified seeded records. */
   ctxOf(td: TypeData, st: RecState): ValueCtx {
-    return st.mut || st.index >= td.n ? td.ctx(st.index) : td.ctx(st.index, st.createdAt, st.updatedAt);
+    return ctxOf(td, st);
   }
-
-  /** The `properties` object of a record as JSON, straight from the generators (the list hot path). */
-  propsJson(td: TypeData, st: RecState, plan: PropPlan, c = this.ctxOf(td, st)): string {
-    const set = st.mut?.set;
-    const seeded = st.index < td.n;
-    const specs = plan.specs;
-    // parts + join yields a flat string; `s +=` builds a rope that costs more to flatten later than it saves.
-    const parts: string[] = new Array(specs.length);
-    for (let k = 0; k < specs.length; k++) {
-      const spec = specs[k]!;
-      if (seeded && spec.tabled && !(set && spec.name in set)) {
-        parts[k] = td.fragment(c, spec);
-        continue;
-      }
-      let v: string | null;
-      let safe = spec.safe;
-      if (set && spec.name in set) {
-        v = set[spec.name] ?? null;
-        safe = false;
-      } else if (spec.gen === "modified") v = isoMs(st.updatedAt);
-      else if (spec.gen === "created") v = isoMs(st.createdAt);
-      else if (spec.gen === "id") v = c.id;
-      else v = seeded ? td.value(c, spec) : null;
-      parts[k] = plan.keys[k] + (v === null ? "null" : safe ? '"' + v + '"' : strJson(v));
-    }
-    return "{" + parts.join(",") + "}"; // a 3-node rope around a flat string: cheap to flatten
+  propsJson(td: TypeData, st: RecState, plan: PropPlan, c = ctxOf(td, st)): string {
+    return propsJson(td, st, plan, c);
   }
-
-  /** propsJson() written straight into a ByteWriter (the list/search hot path). */
   propsTo(
     w: ByteWriter,
     td: TypeData,
     st: RecState,
     plan: PropPlan,
     c: ValueCtx,
-    isoCreated = isoMs(st.createdAt),
-    isoUpdated = isoMs(st.updatedAt),
+    isoCreated?: string,
+    isoUpdated?: string,
   ): void {
-    const set = st.mut?.set;
-    const seeded = st.index < td.n;
-    const specs = plan.specs;
-    // Room for every table fragment of the record at once, so the hot loop skips capacity checks.
-    w.ensure(plan.maxTabledBytes + specs.length + 2);
-    w.byteUnchecked(0x7b);
-    for (let k = 0; k < specs.length; k++) {
-      const spec = specs[k]!;
-      if (k) w.byteUnchecked(0x2c);
-      if (seeded && spec.tabled && !(set && spec.name in set)) {
-        w.bytesUnchecked(td.fragmentBytes(c, spec));
-        continue;
-      }
-      let v: string | null;
-      let safe = spec.safe;
-      if (set && spec.name in set) {
-        v = set[spec.name] ?? null;
-        safe = false;
-      } else if (spec.gen === "modified") v = isoUpdated;
-      else if (spec.gen === "created") v = isoCreated;
-      else if (spec.gen === "id") v = c.id;
-      else v = seeded ? td.value(c, spec) : null;
-      w.bytes(plan.keyBytes[k]!);
-      if (v === null) w.ascii("null");
-      else if (safe) {
-        w.byte(0x22);
-        w.ascii(v);
-        w.byte(0x22);
-      } else w.jsonString(v);
-      w.ensure(plan.maxTabledBytes + specs.length);
-    }
-    w.byte(0x7d);
+    propsTo(w, td, st, plan, c, isoCreated, isoUpdated);
   }
-
   toSimObject(td: TypeData, st: RecState, names?: readonly string[]): SimObject {
-    const all = names ?? td.specs.map((s) => s.name);
-    return {
-      id: td.ids.id(st.index),
-      objectType: td.def.name,
-      properties: this.properties(td, st, all),
-      createdAt: st.createdAt,
-      updatedAt: st.updatedAt,
-      archived: st.archived,
-      ...(st.archived && st.archivedAt !== undefined ? { archivedAt: st.archivedAt } : {}),
-    };
+    return toSimObject(td, st, names);
   }
 
   /** Index of a record id, or -1. */
@@ -340,60 +253,9 @@ export class Portal implements PortalView {
     return unit(hashKeys(this.seed, keys));
   }
 
-  /**
-   * Live (or archived) records in id order: the count when `countOnly`, else the index of the `k`-th (-1 if
-   * none). The seeded set is addressed by rank/select over the sorted archived list; mutated records (few)
-   * are removed from it and merged back in where their current state puts them.
-   */
   private sortedIndices(td: TypeData, archived: boolean, countOnly: boolean, k = 0): number {
-    const arch = td.archivedIndices();
-    const inBase = (i: number) => i < td.n && td.isBaseArchived(i) === archived;
-    const removed: number[] = []; // seeded members whose state changed (taken out, maybe re-added below)
-    const extra: number[] = []; // mutated/created records currently in the requested set
-    for (const i of this.muts.get(td.def.name)!.keys()) {
-      const st = this.state(td, i);
-      if (inBase(i)) removed.push(i);
-      if (st.exists && st.archived === archived) extra.push(i);
-    }
-    const baseCount = archived ? arch.length : td.n - arch.length;
-    if (countOnly) return baseCount - removed.length + extra.length;
-    removed.sort((a, b) => a - b);
-    extra.sort((a, b) => a - b);
-    const baseBelow = (x: number) => {
-      const a = lowerBound(arch, Math.min(x, td.n));
-      return archived ? a : Math.min(x, td.n) - a;
-    };
-    const selectBase = (r: number): number => {
-      if (r < 0 || r >= baseCount) return -1;
-      if (archived) return arch[r]!;
-      let lo = r;
-      let hi = td.n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (baseBelow(mid + 1) > r) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
-    // A = seeded set minus `removed`; select the r-th element of A.
-    const selectA = (r: number): number => {
-      let rr = r;
-      for (;;) {
-        const b = selectBase(rr);
-        if (b < 0) return -1;
-        const c = lowerBound(removed, b + 1);
-        if (rr - c === r && !removed.includes(b)) return b;
-        rr = Math.max(rr + 1, r + c);
-      }
-    };
-    const rankA = (x: number) => baseBelow(x) - lowerBound(removed, x);
-    for (let t = 0; t < extra.length; t++) {
-      const e = extra[t]!;
-      const before = rankA(e) + t;
-      if (before === k) return e;
-      if (before > k) return selectA(k - t);
-    }
-    return selectA(k - extra.length);
+    const muts = this.muts.get(td.def.name)!;
+    return selectLive(td, muts.keys(), (i) => this.state(td, i), archived, countOnly, k);
   }
 
   /** Whether a version is already in the search index (lag measured on the simulated or the wall clock). */
@@ -464,28 +326,4 @@ export class Portal implements PortalView {
     this.version++;
     return list;
   }
-}
-
-/** Number of elements < v in a sorted array. */
-export function lowerBound(arr: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of elements ≤ v in a sorted Int32Array. */
-export function upperBound(arr: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -6,7 +6,7 @@
  */
 import type { PropSpec } from "./data/property-specs.js";
 import type { VersionFilter } from "./overlay.js";
-import { lowerBound, type Portal, type RecState } from "./portal.js";
+import type { Portal, RecState } from "./portal.js";
 import { compileFilter, type Filter, type Pred, rangeOf } from "./search-filter.js";
 import type { TypeData } from "./type-data.js";
 
@@ -217,5 +217,3 @@ export class SearchCache {
     while (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
   }
 }
-
-export { lowerBound };
