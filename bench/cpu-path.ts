@@ -11,14 +11,19 @@
  * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
  *        [--row-group N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
- * Last numbers (2026-05, Node 20.20.2, shared 2-core box, 1000 pages = 100k records, median of 3):
- *   before: operators 185k/s, ndjson end-to-end 67k/s, parquet end-to-end 17k/s
- *   after:  see bench/README.md, section "CPU path (bench/cpu-path.ts)"
+ * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load 3–4, 100k records, median of 3 runs;
+ * records/s per wall second / per CPU second; "before" = src of commit ae28ff7 with this script):
+ *   operators alone    before  78k /  77k   after 226k / 271k
+ *   NDJSON end to end  before  28k /  31k   after  44k /  52k
+ *   Parquet end to end before 8.5k /  12k   after  20k /  20k   (omitUnnestedJson: 28k / 26k)
+ *   quieter box, wall: after operators 325–372k, NDJSON 57–59k, Parquet 20–24k. Details: bench/README.md.
  * Reading: "endToEnd" is the rate the pipeline's CPU path can sustain for this stream on one core (operators plus
- * sink, parse excluded); "sinkOnly" isolates the sink's share. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end.
+ * sink, parse excluded); "sinkOnly" isolates the sink's share; the per-CPU-second rates are the steadier ones on a
+ * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met, both sinks are bound by work that grows
+ * with output size (JSON.stringify; hyparquet-writer's per-value encoding), see bench/README.md.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -188,7 +193,6 @@ function chain(ops: OperatorFunction<Page, Page>[]): (page: Page) => Page {
 }
 
 async function dirBytes(dir: string): Promise<number> {
-  const { readdir } = await import("node:fs/promises");
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
