@@ -16,6 +16,7 @@ const INPUT_MARGIN = 15;
 const table = new Uint32Array(1 << MAX_TABLE_BITS);
 const MAX_OFFSET = 0xffff;
 let scratch = new Uint8Array(0);
+const MAX_SCRATCH = 8 << 20;
 
 /** Snappy's worst case: every byte a literal, plus element headers. */
 export function maxCompressedLength(n: number): number {
@@ -146,8 +147,9 @@ function compressRange(
 export function snappyCompress(input: Uint8Array): Uint8Array {
   const n = input.length;
   const need = maxCompressedLength(n);
-  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
-  const out = scratch;
+  // pages are ~1 MB; a rare giant one (a huge single value) gets a buffer of its own rather than a lasting one
+  if (scratch.length < need && need <= MAX_SCRATCH) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const out = need <= scratch.length ? scratch : new Uint8Array(need);
   let op = 0;
   let v = n;
   while (v >= 0x80) {

@@ -34,6 +34,8 @@ describe("snappyCompress", () => {
       text.subarray(0, 65_537),
       noise,
       Uint8Array.from({ length: 150_000 }, (_, i) => (i % 1000 < 500 ? noise[i % 777]! : 0)),
+      Uint8Array.from({ length: 9 << 20 }, (_, i) => text[i % text.length]!),
+      text.subarray(1000, 5000),
     ];
     for (const input of inputs) expect(Buffer.from(roundTrip(input)).equals(Buffer.from(input))).toBe(true);
   });
