@@ -99,7 +99,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     () => portal.now(),
   );
-  const limiter = new RateLimiter(opts.tier ?? "pro", opts.rateLimits !== false);
+  const limiter = new RateLimiter(
+    opts.tier ?? "pro",
+    opts.rateLimits !== false,
+    opts.limits,
+    opts.rateLimitClock === "simulated" ? () => portal.now() : Date.now,
+  );
   const stats = new StatsRecorder();
   let url = "";
   const baseUrl = () => url;

@@ -14,6 +14,10 @@ export interface SimulatorOptions {
   tier?: Tier;
   /** false disables every rate limit (headers are still sent). */
   rateLimits?: boolean;
+  /** Override the tier's 10-second burst and/or daily budget (e.g. a tiny daily budget in tests). */
+  limits?: { burst?: number; daily?: number };
+  /** Clock the rate limits run on: "wall" (default; a real client is limited in real time) or "simulated". */
+  rateLimitClock?: "wall" | "simulated";
   faults?: FaultRule[];
   /** Uniform extra latency per response, [min, max] ms. */
   latencyMs?: [number, number];

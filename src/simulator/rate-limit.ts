@@ -61,20 +61,30 @@ export class RateLimiter {
   private dailyUsed = 0;
   private dayKey = "";
 
+  private readonly burst: number;
+  private readonly dailyMax: number;
+
   constructor(
     readonly tier: Tier,
     private readonly enabled: boolean,
-  ) {}
+    /** Overrides of the tier's figures (tests use a tiny daily budget). */
+    overrides: { burst?: number; daily?: number } = {},
+    /** The clock limits are measured on (wall by default, so a real client is limited in real time). */
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.burst = overrides.burst ?? TIERS[tier].burst;
+    this.dailyMax = overrides.daily ?? TIERS[tier].daily;
+  }
 
   get daily(): number {
-    return TIERS[this.tier].daily;
+    return this.dailyMax;
   }
-  dailyUsage(now = Date.now()): number {
+  dailyUsage(now = this.clock()): number {
     this.rollDay(now);
     return this.dailyUsed;
   }
   /** Next UTC midnight (the simulated account's time zone is UTC). */
-  resetsAt(now = Date.now()): number {
+  resetsAt(now = this.clock()): number {
     return (Math.floor(now / 86_400_000) + 1) * 86_400_000;
   }
 
@@ -87,9 +97,9 @@ export class RateLimiter {
   }
 
   /** Decides one request and, if allowed, counts it. */
-  take(cls: LimitClass, oauth: boolean, now = Date.now()): LimitDecision {
+  take(cls: LimitClass, oauth: boolean, now = this.clock()): LimitDecision {
     this.rollDay(now);
-    const daily = TIERS[this.tier].daily;
+    const daily = this.dailyMax;
     const dailyHeaders = (): Record<string, string> =>
       oauth
         ? {}
@@ -118,7 +128,7 @@ export class RateLimiter {
       return { ok: true, headers: dailyHeaders() };
     }
     const win = oauth ? this.oauthStandard : this.standard;
-    const max = oauth ? OAUTH_BURST : TIERS[this.tier].burst;
+    const max = oauth ? OAUTH_BURST : this.burst;
     const used = win.count(now);
     const burstHeaders = (usedNow: number): Record<string, string> => ({
       ...dailyHeaders(),

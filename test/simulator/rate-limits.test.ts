@@ -68,3 +68,50 @@ describe("rate limits", () => {
     ).not.toBe(429);
   });
 });
+
+describe("daily limit and the simulated rate-limit clock", () => {
+  it("429s with policyName DAILY once the daily budget is spent, Retry-After on only some 429s", async () => {
+    const sim = await startTestSim({ seed: 31, rateLimits: true, limits: { daily: 5, burst: 1000 } });
+    const statuses: number[] = [];
+    const retryAfter: (string | null)[] = [];
+    let body: Record<string, string> | undefined;
+    for (let i = 0; i < 25; i++) {
+      const r = await sim.get("/crm/v3/objects/contacts?limit=1");
+      statuses.push(r.status);
+      if (r.status === 429) {
+        retryAfter.push(r.headers.get("retry-after"));
+        body = (await r.json()) as Record<string, string>;
+      } else await r.arrayBuffer();
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(body).toMatchObject({
+      message: "You have reached your daily limit.",
+      errorType: "RATE_LIMIT",
+      policyName: "DAILY",
+    });
+    expect(retryAfter.some((h) => h === null)).toBe(true);
+    expect(retryAfter.some((h) => h !== null && Number(h) > 0)).toBe(true);
+    const last = await sim.get("/crm/v3/objects/contacts?limit=1");
+    expect(last.headers.get("x-hubspot-ratelimit-daily")).toBe("5");
+    expect(last.headers.get("x-hubspot-ratelimit-daily-remaining")).toBe("0");
+    await sim.close();
+  });
+
+  it("frees the 10-second window when the simulated clock advances", async () => {
+    const sim = await startTestSim({ seed: 32, rateLimits: true, limits: { burst: 3 }, rateLimitClock: "simulated" });
+    const codes = async (n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = await sim.get("/crm/v3/owners?limit=1");
+        out.push(r.status);
+        await r.arrayBuffer();
+      }
+      return out;
+    };
+    expect(await codes(4)).toEqual([200, 200, 200, 429]);
+    sim.portal.advance(10_001);
+    expect(await codes(1)).toEqual([200]);
+    await sim.close();
+  });
+});
