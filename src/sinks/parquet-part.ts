@@ -31,6 +31,30 @@ interface Column {
 
 const noCast: Cast = () => UNCASTABLE;
 
+/**
+ * The strings as UTF-8 views into one shared buffer. hyparquet-writer would otherwise `TextEncoder.encode` each
+ * value into an allocation of its own: kilobyte JSON values × a row group is megabytes of short-lived external
+ * memory that drives GC.
+ */
+function utf8Views(values: readonly (string | null)[]): (Uint8Array | null)[] {
+  let size = 0;
+  for (const v of values) if (v !== null) size += Buffer.byteLength(v);
+  const buf = Buffer.allocUnsafe(size);
+  const out = new Array<Uint8Array | null>(values.length);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === null) {
+      out[i] = null;
+      continue;
+    }
+    const n = buf.write(v, at);
+    out[i] = new Uint8Array(buf.buffer, buf.byteOffset + at, n);
+    at += n;
+  }
+  return out;
+}
+
 function schemaElement(name: string, type: ColumnType): SchemaElement {
   const repetition_type = "OPTIONAL";
   switch (type) {
@@ -192,11 +216,11 @@ export class ParquetPart {
     // a JSON value is nearly always unique, so skip dictionary sampling too
     const columnData: ColumnSource[] = this.columns.map((c) =>
       c.type === "json"
-        ? { name: c.name, data: c.values as ColumnSource["data"], statistics: false, encoding: "PLAIN" }
+        ? { name: c.name, data: utf8Views(c.values as (string | null)[]), statistics: false, encoding: "PLAIN" }
         : { name: c.name, data: c.values as ColumnSource["data"] },
     );
     // min/max of a grab-bag JSON column helps no reader
-    columnData.push({ name: RAW_COLUMN, data: this.raw, statistics: false, encoding: "PLAIN" });
+    columnData.push({ name: RAW_COLUMN, data: utf8Views(this.raw), statistics: false, encoding: "PLAIN" });
     const rows = this.buffered;
     for (const c of this.columns) c.values = [];
     this.raw = [];
