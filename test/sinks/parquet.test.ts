@@ -303,4 +303,33 @@ describe("parquetSink", () => {
       { id: "5", e: "c5@x.io", a: 7.5, _raw: null },
     ]);
   });
+
+  it("keeps non-ASCII text in JSON and _raw columns byte for byte", async () => {
+    const texts = ["é ü ß", "日本語", "😀 emoji", 'quote " and \\ backslash', ""];
+    const rows = texts.map((t, i) => ({
+      id: String(i),
+      properties: { name: t, n: i },
+      properties_n: i % 2 ? `${t}!` : i,
+    }));
+    const sink = parquetSink({ dir });
+    await sink.open({
+      name: "contacts",
+      mode: "overwrite",
+      columns: [
+        { name: "id", type: "string" },
+        { name: "properties", type: "json" },
+        { name: "properties_n", type: "number" },
+      ],
+    });
+    await sink.write("contacts", rows);
+    await sink.close();
+    const back = await query(`SELECT id, properties, _raw FROM ${glob("contacts")} ORDER BY id`);
+    expect(back).toEqual(
+      rows.map((r, i) => ({
+        id: r.id,
+        properties: JSON.stringify(r.properties),
+        _raw: i % 2 ? JSON.stringify({ properties_n: r.properties_n }) : null,
+      })),
+    );
+  });
 });
