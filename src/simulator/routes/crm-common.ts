@@ -98,9 +98,11 @@ export function historyJson(portal: Portal, td: TypeData, st: RecState, names: r
             : c.createdAt + (h % Math.max(1, td.updatedAt(st.index) - c.createdAt + 1));
         entries.push(versionJson(cur, tCur, SOURCES[h % SOURCES.length]!, `userId:${1000 + (h % 50)}`));
         const older = h % 3;
+        // Older versions predate the current one (>= createdAt): distinct timestamps, as each is a distinct change.
         for (let k = 0; k < older; k++) {
           const v = td.olderValue(c, spec, k);
-          if (v !== null) entries.push(versionJson(v, c.createdAt - k, SOURCES[(h >>> 3) % SOURCES.length]!, "import"));
+          if (v !== null)
+            entries.push(versionJson(v, c.createdAt - k - 1, SOURCES[(h >>> 3) % SOURCES.length]!, "import"));
         }
       }
     }
