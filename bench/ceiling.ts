@@ -7,10 +7,12 @@
  * its own budget; association batch reads exempt) and 50–150 ms latency on every response.
  *
  * The ceiling, for the request mix actually issued (S requests on the 10-s budget, Q search requests, E exempt):
- *   minimal time  t* = max((S − 190) ÷ (190 / 10 s), (Q − 5) ÷ (5 / s))   (negative terms count as 0)
+ *   minimal time  t* = max(10 s × ⌊(S − 1) ÷ 190⌋, 1 s × ⌊(Q − 1) ÷ 5⌋)
  *   ceiling ratio    = t* ÷ actual wall time                      (1.0 = every budget-bound second used)
- * A rolling window starts empty, so the first 190 (search: 5) requests are free of any wait: that burst credit is
- * subtracted, otherwise short runs would score above 1. Exempt requests (association batch reads) have no budget.
+ * Why the floors: in a rolling window of 190 per 10 s, request i + 190 goes out at least 10 s after request i, so
+ * the last of S requests cannot leave before 10 s × ⌊(S − 1) ÷ 190⌋ whatever the schedule; the same for search with
+ * 5 per 1 s. (S ÷ 19/s would credit a rate no rolling window delivers at the start; (S − 190) ÷ 19/s credits one
+ * it does not deliver at the end.) Exempt requests (association batch reads) have no budget and no term.
  * and, for the dataset rather than the mix: the best records/s if every page were full is 190/10 × 100 = 1,900
  * records/s through list pages alone, or 1,900 + 5 × 200 = 2,900 records/s if search pages ran beside them on
  * their own budget; records/s achieved is compared with both. Requests per record = all requests (exempt
@@ -28,7 +30,9 @@
  * (serial look-ups before the first page) and rounding at the end. A 429 share above 0 means our budget
  * overshoots HubSpot's window (slack too small) and each 429 costs a pause.
  */
+import { tap } from "rxjs";
 import { startSimulator } from "../src/simulator/index.js";
+import { crmReadTuning } from "../src/sources/crm-read.js";
 import {
   type BenchReport,
   CountingSink,
@@ -72,19 +76,35 @@ const SEARCH_PER_S = 5;
 const LIST_BURST = 190;
 const SEARCH_BURST = 5;
 
-/** A configuration of the connector to compare; `config` is raw connector config (snake_case). */
+/** A configuration to compare: raw connector config (snake_case) plus engine levers that are not user options. */
 export interface CeilingVariant {
   name: string;
   config: Record<string, unknown>;
+  tuning?: Partial<typeof crmReadTuning>;
 }
 
 export const VARIANTS: Record<string, CeilingVariant> = {
   default: { name: "default", config: {} },
-  "streams-1": { name: "streams-1", config: { max_concurrent_streams: 1 } },
   "streams-8": { name: "streams-8", config: { max_concurrent_streams: 8 } },
-  "single-chain": { name: "single-chain", config: { list_chains_per_stream: 1 } },
-  "single-chain-8": { name: "single-chain-8", config: { list_chains_per_stream: 1, max_concurrent_streams: 8 } },
+  "chains-3": { name: "chains-3", config: {}, tuning: { listChainsPerStream: 3 } },
+  "chains-10": { name: "chains-10", config: {}, tuning: { listChainsPerStream: 10 } },
+  "single-pager": { name: "single-pager", config: {}, tuning: { listChainsPerStream: 1 } },
+  "single-pager-streams-8": {
+    name: "single-pager-streams-8",
+    config: { max_concurrent_streams: 8 },
+    tuning: { listChainsPerStream: 1 },
+  },
 };
+
+function perWindow(times: readonly number[], windowMs: number): number[] {
+  const out: number[] = [];
+  for (const t of times) {
+    const i = Math.floor(t / windowMs);
+    while (out.length <= i) out.push(0);
+    out[i] = (out[i] as number) + 1;
+  }
+  return out;
+}
 
 export interface CeilingOptions {
   smoke?: boolean;
@@ -113,35 +133,34 @@ export interface VariantResult {
   ofCombinedBest: number;
   requestsPerRecord: number;
   share429: number;
+  /** Standard-budget grants in consecutive 10.15-s windows from the start: 190 each means the budget was saturated. */
+  grantsPerWindow: number[];
+  firstGrantMs: number;
+  lastGrantMs: number;
   duplicates: number;
   failed: string[];
-}
-
-/** Some connector options are newer than others: unknown keys would fail parseConfig, so they pass only when known. */
-async function knownKeys(): Promise<Set<string>> {
-  const { configSpecification } = await import("../src/config.js");
-  return new Set(Object.keys(configSpecification.properties));
 }
 
 async function runVariant(
   variant: CeilingVariant,
   counts: Record<string, number>,
   latencyMs: [number, number] | undefined,
-  known: Set<string>,
 ): Promise<VariantResult> {
   const sim = await startSimulator({ seed: 1, scale: "small", counts, tier: "pro", latencyMs });
-  const config: Record<string, unknown> = { rate_limit_tier: "professional" };
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(variant.config)) {
-    if (known.has(k)) config[k] = v;
-    else env[k] = String(v);
-  }
-  const saved = { ...process.env };
-  // Engine levers that are not user options are read from SOURCE_HUBSPOT_* variables (bench only).
-  for (const [k, v] of Object.entries(env)) process.env[`SOURCE_HUBSPOT_${k.toUpperCase()}`] = v;
+  const config: Record<string, unknown> = { rate_limit_tier: "professional", ...variant.config };
+  const saved = { ...crmReadTuning };
+  Object.assign(crmReadTuning, variant.tuning ?? {});
   const sink = new CountingSink();
+  const grants: number[] = [];
+  let t0 = 0;
   try {
     const run = await syncInProcess({
+      onSource: (source) => {
+        t0 = performance.now();
+        const budget = source.transport.budgets.standard;
+        const acquire = budget.acquire.bind(budget);
+        budget.acquire = () => acquire().pipe(tap(() => grants.push(performance.now() - t0)));
+      },
       url: sim.url,
       token: sim.credentials.privateAppToken,
       streams: CEILING_STREAMS,
@@ -153,13 +172,13 @@ async function runVariant(
     const records = sink.total(CEILING_STREAMS);
     const wallS = run.wallMs / 1000;
     const minimalS = Math.max(
-      Math.max(0, s.byBudget.standard - LIST_BURST) / LIST_PER_S,
-      Math.max(0, s.byBudget.search - SEARCH_BURST) / SEARCH_PER_S,
+      10 * Math.floor(Math.max(0, s.byBudget.standard - 1) / LIST_BURST),
+      Math.floor(Math.max(0, s.byBudget.search - 1) / SEARCH_BURST),
     );
     const rps = records / wallS;
     return {
       variant: variant.name,
-      config: variant.config,
+      config: { ...variant.config, ...variant.tuning },
       records,
       wallS: round(wallS, 2),
       requests: { total: s.requests, ...s.byBudget },
@@ -173,11 +192,14 @@ async function runVariant(
       ofCombinedBest: round(rps / (LIST_PER_S * 100 + SEARCH_PER_S * 200), 3),
       requestsPerRecord: round(s.requests / Math.max(1, records), 4),
       share429: round(s.rateLimited / Math.max(1, s.requests), 4),
+      grantsPerWindow: perWindow(grants, 10_150),
+      firstGrantMs: Math.round(grants[0] ?? 0),
+      lastGrantMs: Math.round(grants[grants.length - 1] ?? 0),
       duplicates: [...sink.duplicates.values()].reduce((a, b) => a + b, 0),
       failed: run.summaries.filter((x) => x.status !== "complete").map((x) => `${x.stream}: ${x.reason}`),
     };
   } finally {
-    process.env = saved;
+    Object.assign(crmReadTuning, saved);
     await sim.close();
   }
 }
@@ -189,18 +211,18 @@ export async function run(options: CeilingOptions = {}): Promise<BenchReport> {
     Object.entries(MEDIUM_COUNTS).map(([k, v]) => [k, Math.max(1, Math.round(v * scale))]),
   );
   const latencyMs = options.latencyMs ?? (smoke ? undefined : ([50, 150] as [number, number]));
-  const names = options.variants ?? (smoke ? ["default"] : ["default", "single-chain", "single-chain-8"]);
+  const names = options.variants ?? (smoke ? ["default"] : ["default", "single-pager", "single-pager-streams-8"]);
   const log = options.log ?? (() => {});
-  const known = await knownKeys();
   const m = machine();
   const results: VariantResult[] = [];
   for (const name of names) {
     const v = VARIANTS[name];
     if (!v) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(", ")}`);
-    const r = await runVariant(v, counts, latencyMs, known);
+    const r = await runVariant(v, counts, latencyMs);
     log(
       `ceiling ${name}: ${r.records} records in ${r.wallS} s, ratio ${pct(r.ceilingRatio)}, ${r.recordsPerS} rec/s, ` +
-        `req ${JSON.stringify(r.requests)}, 429 ${r.rateLimited}, dup ${r.duplicates}`,
+        `req ${JSON.stringify(r.requests)}, 429 ${r.rateLimited}, dup ${r.duplicates}, ` +
+        `grants/window ${r.grantsPerWindow.join(",")}, grants ${r.firstGrantMs}–${r.lastGrantMs} ms`,
     );
     results.push(r);
   }

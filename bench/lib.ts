@@ -97,6 +97,8 @@ export async function syncInProcess(opts: {
   sink: Sink;
   config?: Record<string, unknown>;
   states?: Map<string, StreamState>;
+  /** Called with the source before the sync starts (e.g. to watch its rate budgets). */
+  onSource?: (source: HubSpotSource) => void;
 }): Promise<InProcessSync> {
   const { config } = parseConfig({
     credentials: { access_token: opts.token },
@@ -109,6 +111,7 @@ export async function syncInProcess(opts: {
       if (level === "warn") warnings.push(m);
     },
   });
+  opts.onSource?.(source);
   const states = new Map(opts.states ?? []);
   const events: PipelineEvents = {
     status: () => {},
