@@ -74,9 +74,24 @@ function compileGroupFilter(portal: Portal, td: TypeData, f: Filter): GroupPred 
     return (c) => portal.edges(td, c.index, to).some((e) => wanted.has(to.ids.id(e.index))) === (f.operator !== "NEQ");
   }
   const spec = td.specByName.get(f.propertyName) as PropSpec;
+  // Range filters on the system properties compare numbers directly (no ISO formatting and re-parsing):
+  // they are in nearly every incremental query and run on every candidate.
+  const system = spec.gen === "modified" || spec.gen === "created" || spec.gen === "id";
+  const range = system && RANGE_OPS.has(f.operator) ? rangeOf(f, spec.gen !== "id") : undefined;
+  if (range) {
+    const [lo, hi] = range;
+    if (spec.gen === "modified") return (c) => c.st.updatedAt >= lo && c.st.updatedAt <= hi;
+    if (spec.gen === "created") return (c) => c.st.createdAt >= lo && c.st.createdAt <= hi;
+    return (c) => {
+      const id = td.ids.idNum(c.index);
+      return id >= lo && id <= hi;
+    };
+  }
   const pred: Pred = compileFilter(f, spec);
   return (c, ctx) => pred(portal.value(td, c.st, ctx, spec));
 }
+
+const RANGE_OPS = new Set(["EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"]);
 
 function queryPredicate(td: TypeData, query: string) {
   const needle = query.toLowerCase().replace(/\*/g, "");
