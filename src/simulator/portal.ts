@@ -8,7 +8,7 @@ import type { ByteWriter } from "./byte-writer.js";
 import { buildOwners, type OwnerDef } from "./data/owners.js";
 import { buildPipelines, type PipelineDef } from "./data/pipelines.js";
 import { type PropSpec, propertySpecs } from "./data/property-specs.js";
-import { type GenEnv, isoMs, type ValueCtx } from "./data/values.js";
+import type { GenEnv, ValueCtx } from "./data/values.js";
 import { selectLive } from "./live-select.js";
 import { buildObjectTypes, type ObjectTypeDef, TypeResolver } from "./object-types.js";
 import { Mutated, type State, type VersionFilter } from "./overlay.js";

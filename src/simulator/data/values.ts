@@ -99,7 +99,6 @@ const FIRST_LOWER = FIRST_NAMES.map((n) => n.toLowerCase());
 const LAST_LOWER = LAST_NAMES.map((n) => n.toLowerCase());
 const firstName = (c: ValueCtx) => pick(FIRST_NAMES, hash2(c.h, 11));
 const lastName = (c: ValueCtx) => pick(LAST_NAMES, hash2(c.h, 12));
-const companyName = (c: ValueCtx) => pick(WORDS, hash2(c.h, 13)) + " " + pick(COMPANY_SUFFIX, hash2(c.h, 14));
 const domain = (c: ValueCtx) => tpick(DOMAIN_T, hash2(c.h, 13));
 const email = (h: number) => tpick(LOCAL_T, h) + "@" + tpick(DOMAIN_T, h >>> 12);
 const phone = (h: number) => "+1 " + (200 + (h % 800)) + "-555-" + (1000 + ((h >>> 10) % 9000));
