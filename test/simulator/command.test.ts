@@ -12,7 +12,7 @@ describe("simulateCommand", () => {
     });
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const done = simulateCommand({ seed: 3, scale: "small", faults: "500:0.01", latencyMs: "0-1" });
-    await vi.waitFor(() => expect(lines.length).toBe(1));
+    await vi.waitFor(() => expect(lines.length).toBe(1), { timeout: 15_000 });
     const out = JSON.parse(lines[0]!) as { url: string; private_app_token: string; oauth: Record<string, string> };
     expect(lines[0]!.endsWith("\n")).toBe(true);
     expect(Object.keys(out.oauth).sort()).toEqual(["client_id", "client_secret", "refresh_token"]);
