@@ -11,12 +11,12 @@
  * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
  *        [--row-group N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
- * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load 3–4, 100k records, median of 3 runs;
+ * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load ~3, 100k records, median of 3 runs;
  * records/s per wall second / per CPU second; "before" = src of commit ae28ff7 with this script):
- *   operators alone    before  78k /  77k   after 226k / 271k
- *   NDJSON end to end  before  28k /  31k   after  44k /  52k
- *   Parquet end to end before 8.5k /  12k   after  20k /  20k   (omitUnnestedJson: 28k / 26k)
- *   quieter box, wall: after operators 325–372k, NDJSON 57–59k, Parquet 20–24k. Details: bench/README.md.
+ *   operators alone    before  87k /  94k   after 303k / 322k
+ *   NDJSON end to end  before  35k /  37k   after  56k /  60k
+ *   Parquet end to end before  14k /  15k   after  22k /  22k   (omitUnnestedJson: 33k / 34k)
+ *   Details and what was tried: bench/README.md, "CPU path (bench/cpu-path.ts)".
  * Reading: "endToEnd" is the rate the pipeline's CPU path can sustain for this stream on one core (operators plus
  * sink, parse excluded); "sinkOnly" isolates the sink's share; the per-CPU-second rates are the steadier ones on a
  * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met, both sinks are bound by work that grows
