@@ -184,7 +184,7 @@ function readWithParent(
     concatMap((parentPage) => {
       const next = parentPage.state?.next as PageCursor | undefined;
       const ids = parentPage.records.map((r) => r[parent.idField]).filter((v) => v !== undefined && v !== null);
-      const fresh = ids.filter((id) => !seen.has(String(id)) && seen.add(String(id)));
+      const fresh = parent.dedupe ? ids.filter((id) => !seen.has(String(id)) && seen.add(String(id))) : ids;
       const reads = fresh.map((id) =>
         seq
           .run((ready) => child(id, ready))

@@ -41,6 +41,8 @@ export interface ParentSpec {
   as?: string;
   /** Child errors that mean "nothing here" for this parent (e.g. 400 ListError.INVALID_OBJECT_TYPE_FOR_LIST). */
   ignore?: { status: number; subCategory?: string }[];
+  /** Read each id once even if the parent listing repeats it (forms, as the reference does). */
+  dedupe?: boolean;
 }
 
 /** Server-side time filtering with inclusive [start, end] windows; state is kept as the next window's start. */

@@ -151,6 +151,32 @@ describe("readEndpoint: parent fan-out", () => {
   });
 });
 
+describe("readEndpoint: parent dedupe", () => {
+  const handler: Handler = (spec) =>
+    spec.path === "/parents" ? { results: [{ id: "a" }, { id: "b" }, { id: "a" }] } : { results: [{ id: spec.path }] };
+  const base: EndpointSource = {
+    kind: "endpoint",
+    path: "/kids/{pid}",
+    recordsPath: "results",
+    paginator: { kind: "single" },
+    parent: {
+      source: { kind: "endpoint", path: "/parents", recordsPath: "results", paginator: { kind: "single" } },
+      idField: "id",
+      param: "pid",
+    },
+  };
+
+  it.each([
+    [true, ["/kids/a", "/kids/b"]],
+    [false, ["/kids/a", "/kids/b", "/kids/a"]],
+  ])("dedupe %s reads children %j", async (dedupe, want) => {
+    const log: RequestSpec[] = [];
+    const src = { ...base, parent: { ...(base.parent as NonNullable<EndpointSource["parent"]>), dedupe } };
+    await read(def(src), options(fakeTransport(handler, log)));
+    expect(log.filter((s) => s.path.startsWith("/kids/")).map((s) => s.path)).toEqual(want);
+  });
+});
+
 describe("readEndpoint: detail enrichment", () => {
   const src: EndpointSource = {
     kind: "endpoint",

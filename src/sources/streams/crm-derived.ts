@@ -52,6 +52,8 @@ function webAnalytics(parentStream: string, objectType: string, eventObjectType:
       recordsPath: "results",
       paginator: { kind: "after", limit: 100 },
       parent: { source: idsOf(objectType), idField: "id", param: "objectId" },
+      // One window per parent, from the cursor to the run's start (the reference slices P30D per parent, which
+      // multiplies requests); the state resumes at the parent page reached (see read-endpoint.ts).
       timeWindow: { startParam: "occurredAfter", endParam: "occurredBefore", format: "iso" },
     },
     primaryKey: [["id"]],

@@ -131,7 +131,7 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
       path: "/form-integrations/v1/submissions/forms/{formId}",
       recordsPath: "results",
       paginator: { kind: "after", limit: 50 },
-      parent: { source: FORMS_SOURCE, idField: "id", param: "formId", as: "formId" },
+      parent: { source: FORMS_SOURCE, idField: "id", param: "formId", as: "formId", dedupe: true },
     },
     // The reference declares none; a submission's conversionId is unique within its form.
     primaryKey: [["formId"], ["conversionId"]],
