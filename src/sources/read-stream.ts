@@ -1,10 +1,11 @@
-import { map, type Observable } from "rxjs";
+import { catchError, defer, map, type Observable, tap } from "rxjs";
+import { HttpError } from "../errors.js";
 import { type CrmState, readCrmIncremental, readCrmList } from "./crm-read.js";
 import type { Page, Row, StreamState } from "./page.js";
 import type { PropertyCatalog } from "./properties.js";
 import type { Ready } from "./pull.js";
 import { readEndpoint } from "./read-endpoint.js";
-import type { StreamDef, SyncMode } from "./stream-def.js";
+import type { EndpointSource, StreamDef, SyncMode } from "./stream-def.js";
 import { applyTransforms } from "./transforms.js";
 import type { Transport } from "./transport.js";
 
@@ -33,6 +34,25 @@ export function normalizeRecord(def: StreamDef, row: Row): Row {
   return row;
 }
 
+/** Read an endpoint, switching to its fallback version when HubSpot answers 404 before the first page. */
+function withFallback(def: StreamDef, src: EndpointSource, opts: ReadOptions, ready: Ready): Observable<Page> {
+  const fallback = src.fallback;
+  if (!fallback) return readEndpoint(def, src, opts, ready);
+  return defer(() => {
+    let emitted = false;
+    return readEndpoint(def, src, opts, ready).pipe(
+      tap(() => {
+        emitted = true;
+      }),
+      catchError((err) => {
+        if (emitted || !(err instanceof HttpError) || err.failure.status !== 404) throw err;
+        opts.warn(`${def.name}: ${src.path} not found; reading ${fallback.path}`);
+        return withFallback({ ...def, source: fallback }, fallback, opts, ready);
+      }),
+    );
+  });
+}
+
 /**
  * Interpret one stream of the table into an Observable of pages, requesting each next page only
  * when `ready` says the sink took the previous one.
@@ -41,7 +61,7 @@ export function readStream(def: StreamDef, opts: ReadOptions, ready: Ready): Obs
   const src = def.source;
   let pages: Observable<Page>;
   if (src.kind === "endpoint") {
-    pages = readEndpoint(def, src, opts, ready);
+    pages = withFallback(def, src, opts, ready);
   } else {
     const ctx = {
       transport: opts.transport,

@@ -94,6 +94,8 @@ export interface EndpointSource {
   /** Server-side lower bound from the saved cursor, inclusive (marketing emails' `updatedAfter`). */
   sinceParam?: { param: string; format: "ms" | "iso" };
   recent?: RecentSpec;
+  /** Read instead when this endpoint answers 404 before its first page (an older or newer API version). */
+  fallback?: EndpointSource;
 }
 
 /** A pure per-page record transform (transforms.ts), applied by the reader before aliases and fallbacks. */

@@ -24,6 +24,60 @@ function crm(
   };
 }
 
+/** Owners, active or archived: client-side incremental on updatedAt. */
+function owners(name: string, query: Record<string, string>): StreamDef {
+  return {
+    name,
+    source: {
+      kind: "endpoint",
+      path: "/crm/v3/owners",
+      query,
+      recordsPath: "results",
+      paginator: { kind: "after", limit: 100 },
+    },
+    primaryKey: [["id"]],
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes: ["crm.objects.owners.read"],
+  };
+}
+
+/**
+ * Pipelines of an object type from the v3 Pipelines API, falling back to the v1 CRM Pipelines API
+ * where v3 is not served; `aliases` gives both versions the same primary key.
+ */
+function pipelines(
+  name: string,
+  objectType: string,
+  primaryKey: string[][],
+  scopes: string[],
+  aliases: Record<string, string>,
+): StreamDef {
+  const single = { kind: "single" } as const;
+  return {
+    name,
+    source: {
+      kind: "endpoint",
+      path: `/crm/v3/pipelines/${objectType}`,
+      recordsPath: "results",
+      paginator: single,
+      fallback: {
+        kind: "endpoint",
+        path: `/crm-pipelines/v1/pipelines/${objectType}`,
+        recordsPath: "results",
+        paginator: single,
+      },
+    },
+    primaryKey,
+    cursorField: "updatedAt",
+    cursorFallback: ["createdAt"],
+    incremental: "client",
+    scopes,
+    aliases,
+  };
+}
+
 /**
  * THE TABLE: every stream this connector reads, one small entry each.
  * Scopes are the ones the seed's documentation lists as required for reading the stream itself.
@@ -54,35 +108,8 @@ export const STREAMS: readonly StreamDef[] = [
     cursorFallback: ["createdAt"],
     incremental: "client",
   },
-  {
-    name: "owners",
-    source: {
-      kind: "endpoint",
-      path: "/crm/v3/owners",
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 100 },
-    },
-    primaryKey: [["id"]],
-    cursorField: "updatedAt",
-    cursorFallback: ["createdAt"],
-    incremental: "client",
-    scopes: ["crm.objects.owners.read"],
-  },
-  {
-    name: "owners_archived",
-    source: {
-      kind: "endpoint",
-      path: "/crm/v3/owners",
-      query: { archived: "true" },
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 100 },
-    },
-    primaryKey: [["id"]],
-    cursorField: "updatedAt",
-    cursorFallback: ["createdAt"],
-    incremental: "client",
-    scopes: ["crm.objects.owners.read"],
-  },
+  owners("owners", {}),
+  owners("owners_archived", { archived: "true" }),
   {
     name: "properties",
     source: {
@@ -110,35 +137,8 @@ export const STREAMS: readonly StreamDef[] = [
     primaryKey: [["objectType"], ["name"]],
     scopes: [],
   },
-  {
-    name: "deal_pipelines",
-    source: {
-      kind: "endpoint",
-      path: "/crm/v3/pipelines/deals",
-      recordsPath: "results",
-      paginator: { kind: "single" },
-    },
-    primaryKey: [["pipelineId"]],
-    cursorField: "updatedAt",
-    cursorFallback: ["createdAt"],
-    incremental: "client",
-    scopes: ["crm.objects.contacts.read"],
-    aliases: { id: "pipelineId" },
-  },
-  {
-    name: "ticket_pipelines",
-    source: {
-      kind: "endpoint",
-      path: "/crm/v3/pipelines/tickets",
-      recordsPath: "results",
-      paginator: { kind: "single" },
-    },
-    primaryKey: [["id"]],
-    cursorField: "updatedAt",
-    cursorFallback: ["createdAt"],
-    incremental: "client",
-    scopes: ["tickets"],
-  },
+  pipelines("deal_pipelines", "deals", [["pipelineId"]], ["crm.objects.contacts.read"], { id: "pipelineId" }),
+  pipelines("ticket_pipelines", "tickets", [["id"]], ["tickets"], { pipelineId: "id" }),
   ENGAGEMENTS,
   ...MARKETING_STREAMS,
   ...PROPERTY_HISTORY_STREAMS,
