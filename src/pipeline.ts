@@ -9,7 +9,7 @@ import {
   type OperatorFunction,
   toArray,
 } from "rxjs";
-import { SourceError } from "./errors.js";
+import { HttpError, SourceError } from "./errors.js";
 import { castTypes } from "./operators/cast-types.js";
 import { filterByCursor } from "./operators/filter-by-cursor.js";
 import { splitChildren } from "./operators/split-children.js";
@@ -212,7 +212,9 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     await events.status(name, "COMPLETE");
     return { stream: name, records, status: "complete" };
   } catch (err) {
-    if (err instanceof SourceError && err.kind === "permission") {
+    // A 403, or a 404 before any record (the account has no such API), means nothing to read here: skip.
+    const absent = err instanceof HttpError && err.failure.status === 404 && records === 0;
+    if ((err instanceof SourceError && err.kind === "permission") || absent) {
       warn(`stream ${name} skipped: ${err.message}`);
       await Promise.resolve(events.state(name, planned.state ?? {}, 0)).catch(() => {});
       await events.status(name, "COMPLETE");

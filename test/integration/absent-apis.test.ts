@@ -8,12 +8,12 @@ let sim: SimulatorHandle;
 let proxy: Server;
 let proxied: SimulatorHandle;
 
-/** A HubSpot that no longer (or not yet) serves the v3 Pipelines API: 404 there, the simulator elsewhere. */
+/** A HubSpot that does not serve the v3 Pipelines API nor workflows: 404 there, the simulator elsewhere. */
 beforeAll(async () => {
   sim = await startSimulator({ seed: 51, scale: "small", rateLimits: false });
   const target = new URL(sim.url);
   proxy = createServer((req, res) => {
-    if (req.url?.startsWith("/crm/v3/pipelines/")) {
+    if (req.url?.startsWith("/crm/v3/pipelines/") || req.url?.startsWith("/automation/v3/workflows")) {
       res.writeHead(404, { "content-type": "application/json;charset=utf-8" });
       res.end(
         JSON.stringify({ status: "error", message: "Not found", category: "OBJECT_NOT_FOUND", correlationId: "x" }),
@@ -52,5 +52,15 @@ describe("pipelines", () => {
       expect(v1.sort()).toEqual(v3.sort());
     }
     expect(viaV1.logs.some((l) => l.includes("/crm-pipelines/v1/pipelines/deals"))).toBe(true);
+  });
+});
+
+describe("an API the account does not have", () => {
+  it("skips the stream with a warning when its first request answers 404, and syncs the others", async () => {
+    const run = await syncFrom(proxied, { streams: ["workflows", "owners"] });
+    expect(run.errors).toEqual([]);
+    expect(run.summaries.find((s) => s.stream === "workflows")?.status).toBe("skipped");
+    expect(run.summaries.find((s) => s.stream === "owners")?.status).toBe("complete");
+    expect(run.logs.some((l) => l.startsWith("warn") && l.includes("workflows"))).toBe(true);
   });
 });
