@@ -19,6 +19,9 @@ export function failureTypeOf(err: unknown): FailureType {
   return "system_error";
 }
 
+/** Errors already traced, so a stream error re-thrown to end the run is not reported twice. */
+const reported = new WeakSet<object>();
+
 /** Writes Airbyte messages, every string redacted, through the one stdout LineWriter. */
 export class MessageOut {
   constructor(
@@ -35,6 +38,10 @@ export class MessageOut {
   }
 
   error(err: unknown, stream?: string): Promise<void> {
+    if (typeof err === "object" && err !== null) {
+      if (reported.has(err)) return Promise.resolve();
+      reported.add(err);
+    }
     const message = err instanceof Error ? err.message : String(err);
     const internal =
       err instanceof SourceError ? `${err.code} (${err.kind})` : err instanceof Error ? err.name : "error";

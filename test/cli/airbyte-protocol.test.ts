@@ -196,8 +196,10 @@ describe("source-hubspot read", () => {
       files["catalog.json"] as string,
     ]);
     expect(r.code).toBe(2);
-    const errors = expectValidLines(r.stdout).filter((m) => m.type === "TRACE") as Record<string, any>[];
-    const error = errors.find((m) => m.trace.type === "ERROR");
+    const traces = expectValidLines(r.stdout).filter((m) => m.type === "TRACE") as Record<string, any>[];
+    const errors = traces.filter((m) => m.trace.type === "ERROR");
+    expect(errors.length).toBe(1);
+    const error = errors[0];
     expect(error?.trace.error.failure_type).toBe("config_error");
     expect(error?.trace.error.message).toMatch(/new token/);
     expect(r.stdout + r.stderr).not.toContain("pat-na1-not-a-real-one");
