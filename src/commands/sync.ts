@@ -73,7 +73,7 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
       progress.log("info", "HubSpot rotated the OAuth refresh token; the config file was updated");
     },
   });
-  const sinks: Sink[] = inputs.sinks.map((kind) => createSink(kind as "ndjson", { dir: inputs.out }));
+  const sinks: Sink[] = inputs.sinks.map((kind) => sinkFor(kind, inputs.out));
   const sink = sinks.length === 1 ? (sinks[0] as Sink) : multiSink(sinks);
   const errors: unknown[] = [];
   let summaries: StreamSummary[] = [];
@@ -119,6 +119,18 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
   }
   process.stderr.write(progress.summary(summaries, source.transport.stats(), inputs.out));
   return exitCodeOfRun(summaries, errors);
+}
+
+/** A sink by its CLI name. Parquet leaves out the `properties` JSON column: its typed `properties_*` columns hold it all. */
+function sinkFor(kind: string, dir: string): Sink {
+  if (kind === "ndjson") return createSink("ndjson", { dir });
+  if (kind === "parquet") return createSink("parquet", { dir, omitUnnestedJson: true });
+  if (kind === "stdout") return createSink("stdout");
+  throw new SourceError(
+    `--sink: unknown sink "${kind}"; use ndjson, parquet, stdout or a comma list`,
+    "SINK_UNKNOWN",
+    "config",
+  );
 }
 
 async function persistRotatedToken(path: string, config: Config): Promise<void> {
