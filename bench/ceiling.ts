@@ -33,6 +33,7 @@
 import { tap } from "rxjs";
 import { startSimulator } from "../src/simulator/index.js";
 import { crmReadTuning } from "../src/sources/crm-read.js";
+import { WINDOW_SLACK_MS } from "../src/sources/transport.js";
 import {
   type BenchReport,
   CountingSink,
@@ -81,6 +82,7 @@ export interface CeilingVariant {
   name: string;
   config: Record<string, unknown>;
   tuning?: Partial<typeof crmReadTuning>;
+  slackMs?: Partial<typeof WINDOW_SLACK_MS>;
 }
 
 export const VARIANTS: Record<string, CeilingVariant> = {
@@ -88,6 +90,11 @@ export const VARIANTS: Record<string, CeilingVariant> = {
   "streams-8": { name: "streams-8", config: { max_concurrent_streams: 8 } },
   "chains-3": { name: "chains-3", config: {}, tuning: { listChainsPerStream: 3 } },
   "chains-10": { name: "chains-10", config: {}, tuning: { listChainsPerStream: 10 } },
+  "slack-75": { name: "slack-75", config: {}, slackMs: { standard: 75 } },
+  "slack-300": { name: "slack-300", config: {}, slackMs: { standard: 300 } },
+  "split-min-4": { name: "split-min-4", config: {}, tuning: { minPagesToSplit: 4 } },
+  "split-min-8": { name: "split-min-8", config: {}, tuning: { minPagesToSplit: 8 } },
+  "chains-16": { name: "chains-16", config: {}, tuning: { listChainsPerStream: 16 } },
   "single-pager": { name: "single-pager", config: {}, tuning: { listChainsPerStream: 1 } },
   "single-pager-streams-8": {
     name: "single-pager-streams-8",
@@ -137,6 +144,10 @@ export interface VariantResult {
   grantsPerWindow: number[];
   firstGrantMs: number;
   lastGrantMs: number;
+  /** When the 10th, 50th, 100th, 150th and 190th grant happened: how fast the first window's burst went out. */
+  rampMs: number[];
+  /** Per stream: seconds from the sync's start to its STARTED and to its COMPLETE. */
+  streamSeconds: Record<string, [number, number]>;
   duplicates: number;
   failed: string[];
 }
@@ -149,12 +160,20 @@ async function runVariant(
   const sim = await startSimulator({ seed: 1, scale: "small", counts, tier: "pro", latencyMs });
   const config: Record<string, unknown> = { rate_limit_tier: "professional", ...variant.config };
   const saved = { ...crmReadTuning };
+  const savedSlack = { ...WINDOW_SLACK_MS };
   Object.assign(crmReadTuning, variant.tuning ?? {});
+  Object.assign(WINDOW_SLACK_MS, variant.slackMs ?? {});
   const sink = new CountingSink();
   const grants: number[] = [];
+  const timeline: Record<string, [number, number]> = {};
   let t0 = 0;
   try {
     const run = await syncInProcess({
+      onStatus: (stream, status) => {
+        const at = Math.round((performance.now() - t0) / 100) / 10;
+        if (status === "STARTED") timeline[stream] = [at, Number.NaN];
+        else if (status === "COMPLETE" || status === "INCOMPLETE") (timeline[stream] as [number, number])[1] = at;
+      },
       onSource: (source) => {
         t0 = performance.now();
         const budget = source.transport.budgets.standard;
@@ -178,7 +197,7 @@ async function runVariant(
     const rps = records / wallS;
     return {
       variant: variant.name,
-      config: { ...variant.config, ...variant.tuning },
+      config: { ...variant.config, ...variant.tuning, ...(variant.slackMs ? { slackMs: variant.slackMs } : {}) },
       records,
       wallS: round(wallS, 2),
       requests: { total: s.requests, ...s.byBudget },
@@ -195,11 +214,14 @@ async function runVariant(
       grantsPerWindow: perWindow(grants, 10_150),
       firstGrantMs: Math.round(grants[0] ?? 0),
       lastGrantMs: Math.round(grants[grants.length - 1] ?? 0),
+      rampMs: [10, 50, 100, 150, 190].map((k) => Math.round(grants[k - 1] ?? Number.NaN)),
+      streamSeconds: timeline,
       duplicates: [...sink.duplicates.values()].reduce((a, b) => a + b, 0),
       failed: run.summaries.filter((x) => x.status !== "complete").map((x) => `${x.stream}: ${x.reason}`),
     };
   } finally {
     Object.assign(crmReadTuning, saved);
+    Object.assign(WINDOW_SLACK_MS, savedSlack);
     await sim.close();
   }
 }
@@ -222,7 +244,7 @@ export async function run(options: CeilingOptions = {}): Promise<BenchReport> {
     log(
       `ceiling ${name}: ${r.records} records in ${r.wallS} s, ratio ${pct(r.ceilingRatio)}, ${r.recordsPerS} rec/s, ` +
         `req ${JSON.stringify(r.requests)}, 429 ${r.rateLimited}, dup ${r.duplicates}, ` +
-        `grants/window ${r.grantsPerWindow.join(",")}, grants ${r.firstGrantMs}–${r.lastGrantMs} ms`,
+        `grants/window ${r.grantsPerWindow.join(",")}, grants ${r.firstGrantMs}–${r.lastGrantMs} ms, ramp ${r.rampMs.join("/")} ms`,
     );
     results.push(r);
   }

@@ -97,6 +97,8 @@ export async function syncInProcess(opts: {
   sink: Sink;
   config?: Record<string, unknown>;
   states?: Map<string, StreamState>;
+  /** Stream status changes (STARTED, RUNNING, COMPLETE, INCOMPLETE), e.g. for a timeline. */
+  onStatus?: (stream: string, status: string) => void;
   /** Called with the source before the sync starts (e.g. to watch its rate budgets). */
   onSource?: (source: HubSpotSource) => void;
 }): Promise<InProcessSync> {
@@ -114,7 +116,7 @@ export async function syncInProcess(opts: {
   opts.onSource?.(source);
   const states = new Map(opts.states ?? []);
   const events: PipelineEvents = {
-    status: () => {},
+    status: (stream, status) => opts.onStatus?.(stream, status),
     state: (stream, state) => {
       states.set(stream, state);
     },

@@ -25,9 +25,11 @@ export const LIST_PAGE_SIZE = 100;
  * association reads, then the sink) at ~4–5 pages/s, a quarter of a Professional portal's 19 requests/s, so a sync
  * whose last stream is read by one pager leaves most of the budget unused while that stream finishes.
  */
-export const crmReadTuning = { listChainsPerStream: 6 };
-
-const MIN_PAGES_TO_SPLIT = 8;
+export const crmReadTuning = {
+  listChainsPerStream: 8,
+  /** A range is split only when it holds at least this many pages (estimated from the pager's id density). */
+  minPagesToSplit: 4,
+};
 
 export interface CrmReadContext {
   transport: Transport;
@@ -152,6 +154,8 @@ interface ListChain {
   done: boolean;
   /** Done and its last page taken by the sink: its slot may go to a new pager. */
   released: boolean;
+  /** Ids spanned by this pager's latest full page: ids are spread unevenly, so its own density predicts best. */
+  span?: number;
 }
 
 /** The highest live id of the object (search sorted by hs_object_id, one result); undefined when search won't say. */
@@ -198,8 +202,10 @@ function pagesById(records: readonly Row[], after: string | undefined): boolean 
  * A full list read split over id ranges, each range paged by its own pager, one page in flight per pager.
  *
  * The read starts as one pager over all ids. Once the first page shows the list pages by id and a search probe
- * gave the highest id, a free pager slot takes the upper half of the range with the most pages left: the owner
- * keeps [after, mid), the new pager starts at `after = mid`. A pager drops records at or above its bound and stops
+ * gave the highest id, whenever no request waits for the 10-s budget (it would idle) and a pager slot is free, a new
+ * pager takes the upper half of the range with the most pages left: the owner keeps [after, mid), the new pager
+ * starts at `after = mid`. Splitting only on an idle budget keeps the extra short pages (one where two ranges meet)
+ * to the moments when they cost nothing: the start, and the tail where few pages are left to read. A pager drops records at or above its bound and stops
  * there, so the ranges tile the id line: nothing is read twice and nothing is skipped, whatever the id gaps.
  *
  * ```
@@ -216,6 +222,7 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
       (defs) =>
         new Observable<Page>((subscriber) => {
           const names = defs.map((d) => d.name);
+          const budget = ctx.transport.budgets.standard;
           const subs = new Subscription();
           const chains: ListChain[] = [];
           let emitted = 0;
@@ -229,7 +236,7 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
             if (c.done || c.after === undefined || !spanPages) return 0;
             const top = Number.isFinite(c.below) ? c.below : maxId === undefined ? Number.NaN : maxId + 1;
             const left = top - Number(c.after);
-            return Number.isFinite(left) && left > 0 ? left / (spanIds / spanPages) : 0;
+            return Number.isFinite(left) && left > 0 ? left / (c.span ?? spanIds / spanPages) : 0;
           };
 
           const split = (): void => {
@@ -237,15 +244,16 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
             while (chains.filter((c) => !c.released).length < maxChains) {
               let best: ListChain | undefined;
               for (const c of chains) if (!best || pagesLeft(c) > pagesLeft(best)) best = c;
-              // Each split costs about one request more (the short page where two ranges meet): worth it only when
-              // both halves still hold several pages.
-              if (!best || pagesLeft(best) < MIN_PAGES_TO_SPLIT) return;
+              // A split costs about one request (the short page where two ranges meet), so it is made only while
+              // no request waits for the budget: then more pagers use capacity that would otherwise go idle.
+              if (!best || pagesLeft(best) < crmReadTuning.minPagesToSplit || budget.stats().waiting > 0) return;
               const from = Number(best.after);
               const top = Number.isFinite(best.below) ? best.below : (maxId as number) + 1;
               const mid = from + Math.floor((top - from) / 2);
               const fresh: ListChain = {
                 after: String(mid),
                 below: best.below,
+                span: best.span,
                 waitFor: 0,
                 busy: false,
                 done: false,
@@ -273,7 +281,8 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
                 reachedBound = true;
               }
               if (records.length >= LIST_PAGE_SIZE) {
-                spanIds += idOf(records[records.length - 1] as Row) - idOf(records[0] as Row) + 1;
+                c.span = idOf(records[records.length - 1] as Row) - idOf(records[0] as Row) + 1;
+                spanIds += c.span;
                 spanPages++;
               }
             }
