@@ -25,6 +25,7 @@ import {
   type BenchReport,
   CountingSink,
   flag,
+  ignoreRateHeaders,
   isMain,
   machine,
   numberOption,
@@ -52,7 +53,13 @@ export async function run(options: IncrementalCostOptions = {}): Promise<BenchRe
   const sim = await startSimulator({ seed: 1, scale: "small", counts: { contacts: n }, rateLimits: false });
   try {
     const config = { requests_per_10s: 1_000_000, search_requests_per_second: 1_000 };
-    const base = { url: sim.url, token: sim.credentials.privateAppToken, streams: ["contacts"], config } as const;
+    const base = {
+      url: sim.url,
+      token: sim.credentials.privateAppToken,
+      streams: ["contacts"],
+      config,
+      onSource: ignoreRateHeaders,
+    } as const;
     const fullSink = new CountingSink();
     const full = await syncInProcess({ ...base, mode: "incremental", sink: fullSink });
     log(

@@ -172,3 +172,12 @@ export interface BenchReport {
   /** Everything else measured, for the README and for debugging. */
   details: unknown;
 }
+
+/**
+ * The simulator sends HubSpot's rate-limit headers even with its limits off, and the transport adopts them (190 per
+ * 10 s). Benches that measure memory or request counts, not rate limiting, switch that adoption off.
+ */
+export function ignoreRateHeaders(source: HubSpotSource): void {
+  source.transport.budgets.standard.setMax = () => {};
+  source.transport.budgets.standard.observeRemaining = () => {};
+}

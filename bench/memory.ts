@@ -10,9 +10,11 @@
  * after each run.
  *
  * Data: simulator seed 1, N contacts (default runs: 100,000 and 1,000,000; smoke: 2,000), 50 custom properties
- * plus HubSpot's defaults, associations to companies; no latency, no rate limits (memory, not speed).
+ * plus HubSpot's defaults, associations to companies; no latency, no rate limits (memory, not speed: the runner
+ * also ignores the simulator's rate-limit headers, which it sends even with its limits off).
  *
- * Run: node --import tsx bench/memory.ts [--smoke] [--sizes 100000,1000000] [--sinks parquet,ndjson]
+ * Run: node --import tsx bench/memory.ts [--smoke] [--sizes 100000,1000000] [--sinks parquet,ndjson] [--pagers N]
+ *        [--row-group N]
  *
  * Last numbers: see bench/README.md, section "Memory".
  * Reading: the goal is ≤ 256 MB and flat in N: the same peak at 100 k and 1 M means nothing grows with the record
@@ -24,13 +26,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BenchReport, flag, isMain, machine, option, round } from "./lib.js";
+import { type BenchReport, flag, isMain, machine, numberOption, option, round } from "./lib.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
 
 export interface MemoryOptions {
   smoke?: boolean;
+  /** List pagers per stream (default: the engine's). */
+  pagers?: number;
+  /** Parquet rows per row group (default: the sink's). */
+  rowGroup?: number;
   sizes?: readonly number[];
   sinks?: readonly ("parquet" | "ndjson")[];
   log?: (line: string) => void;
@@ -86,7 +92,7 @@ function firstLine(child: ChildProcess): Promise<string> {
   });
 }
 
-async function runOnce(contacts: number, sink: "parquet" | "ndjson"): Promise<MemoryRun> {
+async function runOnce(contacts: number, sink: "parquet" | "ndjson", extra: string[]): Promise<MemoryRun> {
   const sim = nodeTs("memory/sim-server.ts", ["--contacts", String(contacts), "--seed", "1"]);
   const out = await mkdtemp(join(tmpdir(), "hubspot-mem-"));
   try {
@@ -100,6 +106,7 @@ async function runOnce(contacts: number, sink: "parquet" | "ndjson"): Promise<Me
       sink,
       "--out",
       out,
+      ...extra,
     ]);
     let peak = 0;
     const poll = setInterval(() => {
@@ -153,9 +160,13 @@ export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
   const log = options.log ?? (() => {});
   const m = machine();
   const runs: MemoryRun[] = [];
+  const extra = [
+    ...(options.pagers ? ["--pagers", String(options.pagers)] : []),
+    ...(options.rowGroup ? ["--row-group", String(options.rowGroup)] : []),
+  ];
   for (const size of sizes) {
     for (const sink of sinks) {
-      const r = await runOnce(size, sink);
+      const r = await runOnce(size, sink, extra);
       log(
         `memory ${sink} ${size}: ${r.records} records in ${r.wallS} s, peak RSS ${r.peakRssMB} MB ` +
           `(heap ${r.peakHeapUsedMB}, external ${r.peakExternalMB}, simulator ${r.simulatorPeakRssMB} MB)`,
@@ -183,7 +194,7 @@ export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
     goal: "peak RSS ≤ 256 MB, flat in N (100 k vs 1 M)",
     measured: `${bySink.join("; ")}${complete ? "" : " (INCOMPLETE RUN)"}`,
     met: smoke ? null : worst <= 256 && flat && complete,
-    method: "child process per run, VmHWM polled from /proc; simulator in a separate process, rate limits off",
+    method: `child process per run, VmHWM polled from /proc; simulator in a separate process, rate limits off${extra.length ? ` (${extra.join(" ")})` : ""}`,
     machine: m,
     details: { runs, flat, worstPeakRssMB: worst },
   };
@@ -195,6 +206,8 @@ if (isMain(import.meta.url)) {
     smoke: flag(argv, "smoke"),
     sizes: option(argv, "sizes")?.split(",").map(Number),
     sinks: option(argv, "sinks")?.split(",") as ("parquet" | "ndjson")[] | undefined,
+    pagers: numberOption(argv, "pagers"),
+    rowGroup: numberOption(argv, "row-group"),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -3,9 +3,11 @@
  * exactly as `sync` wires it. Prints one JSON line: records, wall time, and this process's own memory peaks.
  *
  * Run: node --import tsx bench/memory/runner.ts --url URL --token TOKEN --sink parquet|ndjson --out DIR
+ *        [--pagers N] [--row-group N]   (list pagers per stream; Parquet rows per row group)
  */
 import { createSink } from "../../src/sinks/index.js";
-import { CountingSink, option, syncInProcess } from "../lib.js";
+import { crmReadTuning } from "../../src/sources/crm-read.js";
+import { CountingSink, ignoreRateHeaders, numberOption, option, syncInProcess } from "../lib.js";
 
 const argv = process.argv.slice(2);
 const url = option(argv, "url");
@@ -24,8 +26,14 @@ const sample = () => {
 };
 const timer = setInterval(sample, 100);
 
+const pagers = numberOption(argv, "pagers");
+if (pagers) crmReadTuning.listChainsPerStream = pagers;
+const rowGroupSize = numberOption(argv, "row-group");
 const counter = new CountingSink();
-const file = createSink(kind, { dir: out });
+const file =
+  kind === "parquet"
+    ? createSink("parquet", { dir: out, ...(rowGroupSize ? { rowGroupSize } : {}) })
+    : createSink("ndjson", { dir: out });
 const sink = {
   name: file.name,
   open: (t: Parameters<typeof file.open>[0]) => file.open(t),
@@ -43,6 +51,7 @@ const run = await syncInProcess({
   mode: "full_refresh",
   sink,
   config: { requests_per_10s: 1_000_000, search_requests_per_second: 1_000 },
+  onSource: ignoreRateHeaders,
 });
 sample();
 clearInterval(timer);
