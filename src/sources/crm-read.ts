@@ -1,6 +1,7 @@
 import { catchError, concatMap, forkJoin, map, Observable, of, Subscription, take } from "rxjs";
 import type { HttpError } from "../errors.js";
 import { attachAssociations } from "./associations.js";
+import { orListWhenSearchUnavailable } from "./crm-search-fallback.js";
 import type { Page, Row, StreamState } from "./page.js";
 import { chunkProperties, type PropertyCatalog } from "./properties.js";
 import type { Ready, Step } from "./pull.js";
@@ -444,13 +445,15 @@ export function readCrmIncremental(
   }
   const cursorMs = state?.updatedAt ? Date.parse(state.updatedAt) : Number.NaN;
   if (Number.isFinite(cursorMs)) {
-    if (state?.drainAfterId && lookbackMs === 0) {
-      return readCrmSearch(ctx, ready, { mode: "drain", at: cursorMs, afterId: state.drainAfterId });
-    }
-    return readCrmSearch(ctx, ready, { mode: "range", lo: Math.max(startDate, cursorMs - lookbackMs), seenAtLo: [] });
+    const since = iso(Math.max(startDate, cursorMs - lookbackMs));
+    const searched =
+      state?.drainAfterId && lookbackMs === 0
+        ? readCrmSearch(ctx, ready, { mode: "drain", at: cursorMs, afterId: state.drainAfterId })
+        : readCrmSearch(ctx, ready, { mode: "range", lo: Date.parse(since), seenAtLo: [] });
+    return orListWhenSearchUnavailable(ctx, ready, since, searched);
   }
   const { requestsPer10s, searchPerSecond } = ctx.transport.options;
-  return forkJoin([probe(ctx), probe(ctx, startDate)]).pipe(
+  const backfill = forkJoin([probe(ctx), probe(ctx, startDate)]).pipe(
     concatMap(([all, window]) => {
       if (all.newest !== undefined && listIsFaster(all.total, window.total, requestsPer10s, searchPerSecond)) {
         return readCrmList(ctx, ready, { cutoff: iso(all.newest) });
@@ -458,4 +461,5 @@ export function readCrmIncremental(
       return readCrmSearch(ctx, ready, { mode: "range", lo: startDate, seenAtLo: [] });
     }),
   );
+  return orListWhenSearchUnavailable(ctx, ready, iso(startDate), backfill);
 }

@@ -8,12 +8,13 @@ let sim: SimulatorHandle;
 let proxy: Server;
 let proxied: SimulatorHandle;
 
-/** A HubSpot that does not serve the v3 Pipelines API nor workflows: 404 there, the simulator elsewhere. */
+/** A HubSpot-compatible API without v3 pipelines, workflows or product search: 404 there, the simulator elsewhere. */
 beforeAll(async () => {
   sim = await startSimulator({ seed: 51, scale: "small", rateLimits: false });
   const target = new URL(sim.url);
   proxy = createServer((req, res) => {
-    if (req.url?.startsWith("/crm/v3/pipelines/") || req.url?.startsWith("/automation/v3/workflows")) {
+    const absent = ["/crm/v3/pipelines/", "/automation/v3/workflows", "/crm/v3/objects/products/search"];
+    if (absent.some((p) => req.url?.startsWith(p))) {
       res.writeHead(404, { "content-type": "application/json;charset=utf-8" });
       res.end(
         JSON.stringify({ status: "error", message: "Not found", category: "OBJECT_NOT_FOUND", correlationId: "x" }),
@@ -62,5 +63,31 @@ describe("an API the account does not have", () => {
     expect(run.summaries.find((s) => s.stream === "workflows")?.status).toBe("skipped");
     expect(run.summaries.find((s) => s.stream === "owners")?.status).toBe("complete");
     expect(run.logs.some((l) => l.startsWith("warn") && l.includes("workflows"))).toBe(true);
+  });
+});
+
+describe("an object without search", () => {
+  it("reads it incrementally through the list endpoint, filtering on updatedAt, losing nothing", async () => {
+    const first = await syncFrom(proxied, { streams: ["products"] });
+    expect(first.errors).toEqual([]);
+    const live = Array.from(
+      { length: sim.portal.count("products") },
+      (_, i) => sim.portal.idAt("products", i) as string,
+    );
+    expect(
+      first.sink
+        .rows("products")
+        .map((r) => String(r.id))
+        .sort(),
+    ).toEqual(live.sort());
+    expect(first.logs.some((l) => l.includes("search is not available"))).toBe(true);
+
+    sim.portal.advance(60_000);
+    const changed = live[7] as string;
+    sim.portal.update("products", changed, { name: "Renamed" });
+    const second = await syncFrom(proxied, { streams: ["products"], state: first.states });
+    const got = second.sink.rows("products").map((r) => String(r.id));
+    expect(got).toContain(changed);
+    expect(got.length).toBeLessThanOrEqual(2);
   });
 });
