@@ -51,17 +51,27 @@ export class MessageOut {
   }
 }
 
-/** Pipeline events as Airbyte messages on stdout; `onState` lets the caller persist states too. */
-export function airbyteEvents(
-  out: MessageOut,
-  onState?: (stream: string, state: Record<string, unknown>) => void,
-): PipelineEvents {
+/** How often `read` reports progress as a LOG message on long syncs. */
+export const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * Pipeline events as Airbyte messages on stdout. Long reads also get a progress LOG line every
+ * `PROGRESS_EVERY_MS` per stream (records so far and records/s), since stdout carries no progress bar.
+ */
+export function airbyteEvents(out: MessageOut, now: () => number = Date.now): PipelineEvents {
+  const started = new Map<string, { at: number; lastReport: number }>();
   return {
-    status: (stream, status) => out.emit(streamStatus(stream, status, Date.now())),
-    state: (stream, state, count) => {
-      onState?.(stream, state);
-      return out.emit(stateMessage(stream, state, count));
+    progress: (stream, records) => {
+      const t = now();
+      const s = started.get(stream) ?? { at: t, lastReport: t };
+      started.set(stream, s);
+      if (t - s.lastReport < PROGRESS_EVERY_MS) return;
+      s.lastReport = t;
+      const rate = Math.round((records * 1000) / Math.max(1, t - s.at));
+      void out.log("INFO", `${stream}: ${records} records so far (${rate} records/s)`);
     },
+    status: (stream, status) => out.emit(streamStatus(stream, status, Date.now())),
+    state: (stream, state, count) => out.emit(stateMessage(stream, state, count)),
     log: (level, message) => {
       void out.log(level === "warn" ? "WARN" : level === "error" ? "ERROR" : "INFO", message);
     },
