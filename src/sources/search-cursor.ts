@@ -123,13 +123,6 @@ export function stepSearch(
   return { fresh, next: { mode: "range", lo: lastAt, seenAtLo: seenAtLast }, maxModified };
 }
 
-/** Numeric comparison of HubSpot ids (numeric strings of any length): never compare them as text. */
-export function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** Lowest modification time a cursor still has to read. */
 export function cursorStart(cursor: SearchCursor): number {
   return cursor.mode === "drain" ? cursor.at : cursor.lo;

@@ -163,7 +163,9 @@ export class Transport {
       this.counters.byBudget[spec.budget]++;
       this.observeHeaders(res, spec.budget);
       const outcome = classify(res.status, auth.mode);
-      if (outcome.action === "ok") return { status: res.status, body: (await readBody(res, route)) as T };
+      if (outcome.action === "ok") {
+        return { status: res.status, body: (await readBody(res, route, this.counters)) as T };
+      }
       const body = await readBody(res, route).catch(() => undefined);
       if (outcome.action === "refresh-and-retry" && token !== rejected && refreshes < 2) {
         rejected = token;
@@ -260,10 +262,11 @@ export class Transport {
   }
 }
 
-async function readBody(res: FetchResponse, route: string): Promise<unknown> {
+async function readBody(res: FetchResponse, route: string, counters?: { bytes: number }): Promise<unknown> {
   let text: string;
   try {
     text = await res.text();
+    if (counters) counters.bytes += text.length;
   } catch (cause) {
     throw new NetworkError(`connection lost while reading ${route}: ${(cause as Error).message}`, route, { cause });
   }

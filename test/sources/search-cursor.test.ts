@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Row } from "../../src/sources/page.js";
-import { compareIds, type SearchCursor, searchBody, stepSearch } from "../../src/sources/search-cursor.js";
+import { type SearchCursor, searchBody, stepSearch } from "../../src/sources/search-cursor.js";
 
 const P = "hs_lastmodifieddate";
 const rec = (id: string, ms: number): Row => ({ id, properties: { [P]: new Date(ms).toISOString() } });
@@ -103,15 +103,5 @@ describe("searchBody", () => {
       { propertyName: "hs_object_id", operator: "GT", value: "99" },
     ]);
     expect(body.sorts).toEqual([{ propertyName: "hs_object_id", direction: "ASCENDING" }]);
-  });
-});
-
-describe("compareIds", () => {
-  it.each([
-    ["9", "10", -1],
-    ["100", "99", 1],
-    ["12345678901", "12345678901", 0],
-  ])("compares %s and %s numerically", (a, b, want) => {
-    expect(compareIds(a, b)).toBe(want);
   });
 });
