@@ -187,7 +187,8 @@ const idOf = (r: Row): number => Number(r.id);
 
 /**
  * Whether the list endpoint pages by id the way HubSpot's does: records ascending by numeric id and `after` a
- * number above the page's last id. Only then may a pager start at an id of our choosing (`after = id`).
+ * number above the page's last id. Only then may a pager start at an id of our choosing (`after = id`): a cursor
+ * above the last id served must include the id it names, or the endpoint's own paging would skip that id.
  */
 function pagesById(records: readonly Row[], after: string | undefined): boolean {
   let prev = -1;
