@@ -5,7 +5,7 @@
  * Run: node --import tsx bench/memory/runner.ts --url URL --token TOKEN --sink parquet|ndjson --out DIR
  *        [--pagers N] [--row-group N]   (list pagers per stream; Parquet rows per row group)
  */
-import { createSink } from "../../src/sinks/index.js";
+import { sinkFor } from "../../src/commands/sync.js";
 import { crmReadTuning } from "../../src/sources/crm-read.js";
 import { CountingSink, ignoreRateHeaders, numberOption, option, syncInProcess } from "../lib.js";
 
@@ -30,10 +30,8 @@ const pagers = numberOption(argv, "pagers");
 if (pagers) crmReadTuning.listChainsPerStream = pagers;
 const rowGroupSize = numberOption(argv, "row-group");
 const counter = new CountingSink();
-const file =
-  kind === "parquet"
-    ? createSink("parquet", { dir: out, ...(rowGroupSize ? { rowGroupSize } : {}) })
-    : createSink("ndjson", { dir: out });
+// The sink exactly as `sync` builds it (Parquet without the redundant `properties` JSON column).
+const file = sinkFor(kind, out, rowGroupSize ? { rowGroupSize } : {});
 const sink = {
   name: file.name,
   open: (t: Parameters<typeof file.open>[0]) => file.open(t),
