@@ -86,15 +86,20 @@ describe("source-hubspot discover", () => {
   });
 });
 
+/** `read` with one of the config files, the shared catalog and an optional state file. */
+const read = (config: string, state?: string) =>
+  runCli([
+    "read",
+    "--config",
+    files[config] as string,
+    "--catalog",
+    files["catalog.json"] as string,
+    ...(state ? ["--state", state] : []),
+  ]);
+
 describe("source-hubspot read", () => {
   it("emits only valid Airbyte messages: records, per-stream states with counts, statuses", async () => {
-    const r = await runCli([
-      "read",
-      "--config",
-      files["config.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-    ]);
+    const r = await read("config.json");
     expect(r.code).toBe(0);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     const records = msgs.filter((m) => m.type === "RECORD");
@@ -126,26 +131,12 @@ describe("source-hubspot read", () => {
   });
 
   it("resumes from the state it emitted: a second run reads only the boundary", async () => {
-    const first = await runCli([
-      "read",
-      "--config",
-      files["config.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-    ]);
+    const first = await read("config.json");
     const states = lines(first.stdout)
       .filter((m) => m.type === "STATE")
       .map((m) => m.state);
     const { state } = tempFiles({ state: states });
-    const second = await runCli([
-      "read",
-      "--config",
-      files["config.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-      "--state",
-      state as string,
-    ]);
+    const second = await read("config.json", state);
     expect(second.code).toBe(0);
     const records = expectValidLines(second.stdout).filter((m) => m.type === "RECORD") as Record<string, any>[];
     const contacts = records.filter((m) => m.record.stream === "contacts");
@@ -155,28 +146,14 @@ describe("source-hubspot read", () => {
 
   it("accepts a legacy state object", async () => {
     const { legacy } = tempFiles({ legacy: { contacts: { updatedAt: "2099-01-01T00:00:00Z" } } });
-    const r = await runCli([
-      "read",
-      "--config",
-      files["config.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-      "--state",
-      legacy as string,
-    ]);
+    const r = await read("config.json", legacy);
     expect(r.code).toBe(0);
     const records = expectValidLines(r.stdout).filter((m) => m.type === "RECORD") as Record<string, any>[];
     expect(records.filter((m) => m.record.stream === "contacts")).toEqual([]);
   });
 
   it("rejects an invalid config with one TRACE ERROR listing every problem and exit code 2", async () => {
-    const r = await runCli([
-      "read",
-      "--config",
-      files["invalid.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-    ]);
+    const r = await read("invalid.json");
     expect(r.code).toBe(2);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     const errors = msgs.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
@@ -188,13 +165,7 @@ describe("source-hubspot read", () => {
   });
 
   it("fails with a config_error trace and a non-zero exit when the private app token is rejected", async () => {
-    const r = await runCli([
-      "read",
-      "--config",
-      files["bad-token.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-    ]);
+    const r = await read("bad-token.json");
     expect(r.code).toBe(2);
     const traces = expectValidLines(r.stdout).filter((m) => m.type === "TRACE") as Record<string, any>[];
     const errors = traces.filter((m) => m.trace.type === "ERROR");
@@ -206,13 +177,7 @@ describe("source-hubspot read", () => {
   });
 
   it("reads with OAuth credentials and never prints the secrets outside a CONTROL message", async () => {
-    const r = await runCli([
-      "read",
-      "--config",
-      files["oauth.json"] as string,
-      "--catalog",
-      files["catalog.json"] as string,
-    ]);
+    const r = await read("oauth.json");
     expect(r.code).toBe(0);
     const msgs = expectValidLines(r.stdout) as Record<string, any>[];
     expect(msgs.filter((m) => m.type === "RECORD").length).toBeGreaterThan(0);
