@@ -1,5 +1,6 @@
 import { catchError, concatMap, forkJoin, map, Observable, of, Subscription, take } from "rxjs";
 import type { HttpError } from "../errors.js";
+import { cursorMillis } from "../operators/filter-by-cursor.js";
 import { attachAssociations } from "./associations.js";
 import { orListWhenSearchUnavailable } from "./crm-search-fallback.js";
 import type { Page, Row, StreamState } from "./page.js";
@@ -444,7 +445,8 @@ export function readCrmIncremental(
   if (state?.backfill) {
     return readCrmList(ctx, ready, { startAfter: state.backfill.after, cutoff: state.backfill.cutoff });
   }
-  const cursorMs = state?.updatedAt ? Date.parse(state.updatedAt) : Number.NaN;
+  // Saved cursors come as ISO strings (ours, the seed connector's microsecond form) or epoch ms.
+  const cursorMs = cursorMillis(state?.updatedAt) ?? Number.NaN;
   if (Number.isFinite(cursorMs)) {
     const since = iso(Math.max(startDate, cursorMs - lookbackMs));
     const searched =

@@ -108,4 +108,18 @@ describe("server-side incremental (search)", () => {
     const third = await syncFrom(sim, { streams: ["contacts"], state: second.states });
     expect(ids(third.sink.rows("contacts"))).toContain(late);
   });
+
+  it.each([
+    ["the seed connector's microsecond ISO form", (ms: number) => new Date(ms).toISOString().replace("Z", "000Z")],
+    ["epoch milliseconds", (ms: number) => ms],
+  ])("resumes from a saved cursor in %s", async (_name, format) => {
+    sim = await startSimulator({ seed: 16, scale: "small", rateLimits: false });
+    const first = await syncFrom(sim, { streams: ["contacts"] });
+    const cursor = Date.parse(String(first.states.get("contacts")?.updatedAt));
+    const state = new Map([["contacts", { updatedAt: format(cursor) }]]);
+    const again = await syncFrom(sim, { streams: ["contacts"], state });
+    expect(again.errors).toEqual([]);
+    expect(again.sink.rows("contacts").length).toBeGreaterThan(0);
+    expect(again.sink.rows("contacts").length).toBeLessThan(3);
+  });
 });
