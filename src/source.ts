@@ -86,7 +86,8 @@ export class HubSpotSource {
             }),
           );
     const scopes = res.body?.scopes;
-    return Array.isArray(scopes) ? new Set(scopes.map(String)) : undefined;
+    // No token holds zero scopes: an empty list means HubSpot did not say, not that nothing may be read.
+    return Array.isArray(scopes) && scopes.length ? new Set(scopes.map(String)) : undefined;
   }
 
   /** Custom object schemas; a missing scope means none (with a warning), not a failure. */
