@@ -7,6 +7,18 @@ import type { Writable } from "node:stream";
  */
 export function whenWritable(stream: Writable): Promise<void> {
   if (!stream.writableNeedDrain) return Promise.resolve();
+  // Every producer waiting on one stream shares one set of listeners (many streams may wait on stdout at once).
+  let waiting = pending.get(stream);
+  if (!waiting) {
+    waiting = drained(stream).finally(() => pending.delete(stream));
+    pending.set(stream, waiting);
+  }
+  return waiting;
+}
+
+const pending = new WeakMap<Writable, Promise<void>>();
+
+function drained(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
       stream.off("drain", onDrain);
