@@ -45,19 +45,23 @@ async function demoConfig(scale: string): Promise<{ config: Config; stop: () => 
 
 /** Human mode: sync streams into files with progress on a TTY, state in a file, a summary at the end. */
 export async function syncCommand(inputs: SyncInputs): Promise<number> {
-  let stopSimulator: (() => Promise<void>) | undefined;
-  let config: Config;
-  if (inputs.demo) {
-    const demo = await demoConfig(inputs.scale ?? "small");
-    config = demo.config;
-    stopSimulator = demo.stop;
-    process.stderr.write(`demo: syncing from the embedded HubSpot simulator at ${config.baseUrl}\n`);
-  } else {
+  for (const kind of inputs.sinks) sinkFor(kind, inputs.out); // a bad --sink is reported before anything starts
+  if (!inputs.demo) {
     if (!inputs.configPath) throw new SourceError("sync needs --config FILE (or --demo)", "CONFIG_MISSING", "config");
     const parsed = await readConfigFile(inputs.configPath);
     for (const w of parsed.warnings) process.stderr.write(`warning: config ${w}\n`);
-    config = parsed.config;
+    return syncWith(parsed.config, inputs);
   }
+  const demo = await demoConfig(inputs.scale ?? "small");
+  process.stderr.write(`demo: syncing from the embedded HubSpot simulator at ${demo.config.baseUrl}\n`);
+  try {
+    return await syncWith(demo.config, inputs);
+  } finally {
+    await demo.stop();
+  }
+}
+
+async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
   const redact = redactorFor(config);
   await mkdir(inputs.out, { recursive: true });
   const statePath = inputs.statePath ?? (inputs.demo ? join(inputs.out, "state.json") : undefined);
@@ -115,7 +119,6 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
   } finally {
     progress.stop();
     source.close();
-    await stopSimulator?.();
   }
   process.stderr.write(progress.summary(summaries, source.transport.stats(), inputs.out));
   return exitCodeOfRun(summaries, errors);
