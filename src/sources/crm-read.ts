@@ -1,4 +1,4 @@
-import { catchError, concatMap, forkJoin, map, Observable, of, Subscription, take } from "rxjs";
+import { catchError, concatMap, defer, forkJoin, map, Observable, of, Subscription, take, tap } from "rxjs";
 import type { HttpError } from "../errors.js";
 import { cursorMillis } from "../operators/filter-by-cursor.js";
 import { attachAssociations } from "./associations.js";
@@ -242,8 +242,15 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
             return Number.isFinite(left) && left > 0 ? left / (c.span ?? spanIds / spanPages) : 0;
           };
 
+          // Another pager only helps while the network, not the sink, is what the read waits on: it is added only
+          // while pages take longer to fetch than the sink takes to accept one, so a slow sink keeps one pager
+          // (one page in flight) and its memory flat.
+          const timing = { fetchMs: 0, fetches: 0, sinkMs: 0, writes: 0 };
+          const sinkKeepsUp = (): boolean =>
+            timing.fetches > 0 && timing.writes > 0 && timing.sinkMs / timing.writes < timing.fetchMs / timing.fetches;
+
           const split = (): void => {
-            if (!byId || maxId === undefined) return;
+            if (!byId || maxId === undefined || !sinkKeepsUp()) return;
             while (chains.filter((c) => !c.released).length < maxChains) {
               let best: ListChain | undefined;
               for (const c of chains) if (!best || pagesLeft(c) > pagesLeft(best)) best = c;
@@ -296,9 +303,16 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
 
           const fetchNext = (c: ListChain): void => {
             c.busy = true;
-            const request = listPage(ctx, names, c.after).pipe(
-              concatMap(({ records, after }) => withAssociations(ctx, onPage(c, records, after))),
-            );
+            const request = defer(() => {
+              const started = Date.now();
+              return listPage(ctx, names, c.after).pipe(
+                concatMap(({ records, after }) => withAssociations(ctx, onPage(c, records, after))),
+                tap(() => {
+                  timing.fetchMs += Date.now() - started;
+                  timing.fetches++;
+                }),
+              );
+            });
             const gated =
               c.waitFor > 0
                 ? ready(c.waitFor).pipe(
@@ -312,6 +326,15 @@ function readCrmListSplit(ctx: CrmReadContext, ready: Ready, maxChains: number):
                   c.busy = false;
                   emitted++;
                   c.waitFor = emitted;
+                  const handedAt = Date.now();
+                  subs.add(
+                    ready(emitted)
+                      .pipe(take(1))
+                      .subscribe(() => {
+                        timing.sinkMs += Date.now() - handedAt;
+                        timing.writes++;
+                      }),
+                  );
                   subscriber.next({ stream: ctx.stream, records: rows });
                   if (!c.done) {
                     split();
