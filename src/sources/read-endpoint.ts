@@ -4,19 +4,7 @@
  * requested only when the sink took the previous one. Pure paging rules live in paginators.ts and
  * time-windows.ts.
  */
-import {
-  BehaviorSubject,
-  catchError,
-  concat,
-  concatMap,
-  defer,
-  EMPTY,
-  filter,
-  map,
-  type Observable,
-  take,
-  throwError,
-} from "rxjs";
+import { catchError, concat, concatMap, defer, EMPTY, map, type Observable, throwError } from "rxjs";
 import { HttpError } from "../errors.js";
 import { cursorMillis } from "../operators/filter-by-cursor.js";
 import { trackState } from "../operators/track-state.js";
@@ -25,7 +13,7 @@ import type { Page, StreamState } from "./page.js";
 import { PageSequence } from "./page-sequence.js";
 import type { PageCursor } from "./paginators.js";
 import { chunkProperties } from "./properties.js";
-import { pullPages, type Ready } from "./pull.js";
+import { pageGate, pullPages, type Ready } from "./pull.js";
 import type { ReadOptions } from "./read-stream.js";
 import type { EndpointSource, ParentSpec, StreamDef } from "./stream-def.js";
 import { formatBound, nextStart, windowsBetween } from "./time-windows.js";
@@ -49,19 +37,15 @@ function readWithParent(
   child: (id: unknown, ready: Ready) => Observable<Page>,
   o: { first?: PageCursor; stateAfter?: (next: PageCursor | undefined) => StreamState | undefined } = {},
 ): Observable<Page> {
-  const done = new BehaviorSubject(0);
-  const parentReady: Ready = (n) =>
-    done.pipe(
-      filter((d) => d >= n),
-      take(1),
-    );
+  // The parent's pages are "written" once all their children are: the same gate the pipeline uses for a sink.
+  const parentGate = pageGate();
   const parentCtx: Ctx = { ...ctx, src: parent.source, chunks: undefined, clientSince: undefined };
   const seen = new Set<string>();
   const step = (cursor: PageCursor | undefined) =>
     fetchPage(parentCtx, callOf(parent.source), cursor).pipe(
       map(({ records, next }) => ({ page: { stream: ctx.def.name, records, state: { next } }, next })),
     );
-  return pullPages<PageCursor | undefined>(o.first, step, parentReady).pipe(
+  return pullPages<PageCursor | undefined>(o.first, step, parentGate.ready).pipe(
     concatMap((parentPage) => {
       const next = parentPage.state?.next as PageCursor | undefined;
       const ids = parentPage.records.map((r) => r[parent.idField]).filter((v) => v !== undefined && v !== null);
@@ -82,7 +66,7 @@ function readWithParent(
         ...reads,
         state ? seq.emit({ stream: ctx.def.name, records: [], state }) : EMPTY,
         defer(() => {
-          done.next(done.value + 1);
+          parentGate.written();
           return EMPTY;
         }),
       );
