@@ -75,10 +75,13 @@ const TABLE: readonly Row[] = [
   row((s, a) => s === 401 && a === "oauth", "refresh-and-retry", "config", "AUTH_EXPIRED"),
   row((s) => s === 401, "fail", "config", "AUTH_INVALID"),
   row((s) => s === 403, "skip-stream", "permission", "MISSING_SCOPES"),
-  row((s) => s === 408 || s === 429, "retry", "transient", "RATE_LIMITED"),
+  row((s) => s === 404, "fail", "api", "NOT_FOUND"),
+  row((s) => s === 408, "retry", "transient", "TIMEOUT"),
+  row((s) => s === 429, "retry", "transient", "RATE_LIMITED"),
   row((s) => s === 530, "fail", "config", "AUTH_INVALID"),
   row((s) => s >= 500, "retry", "transient", "SERVER_ERROR"),
   row((s) => s === 414, "fail", "api", "URI_TOO_LONG"),
+  row((s) => s === 400, "fail", "api", "BAD_REQUEST"),
   row(() => true, "fail", "api", "API_ERROR"),
 ];
 

@@ -3,6 +3,7 @@ import https from "node:https";
 import fetch, { type Response as FetchResponse } from "node-fetch";
 import { defer, from, type Observable } from "rxjs";
 import {
+  type Classification,
   classify,
   describeHubSpotBody,
   HttpError,
@@ -172,11 +173,11 @@ export class Transport {
         await auth.refresh();
         continue;
       }
-      throw this.failure(res, body, route, outcome.code);
+      throw this.failure(res, body, route, outcome);
     }
   }
 
-  private failure(res: FetchResponse, body: unknown, route: string, code: string): SourceError {
+  private failure(res: FetchResponse, body: unknown, route: string, outcome: Classification): SourceError {
     const status = res.status;
     const hub = describeHubSpotBody(body);
     const suffix = hub ? `: ${hub}` : "";
@@ -223,8 +224,8 @@ export class Transport {
         retryAfterMs,
       });
     }
-    const kind = status >= 500 ? "transient" : "api";
-    return new HttpError(`HubSpot answered HTTP ${status} to ${route}${suffix}`, code, kind, {
+    const kind = outcome.kind === "ok" ? "api" : outcome.kind;
+    return new HttpError(`HubSpot answered HTTP ${status} to ${route}${suffix}`, outcome.code, kind, {
       status,
       route,
       body,
