@@ -34,7 +34,7 @@
  */
 import { tap } from "rxjs";
 import { startSimulator } from "../src/simulator/index.js";
-import { crmReadTuning } from "../src/sources/crm-read.js";
+import { crmReadTuning } from "../src/sources/crm/backfill.js";
 import { WINDOW_SLACK_MS } from "../src/sources/transport.js";
 import {
   type BenchReport,

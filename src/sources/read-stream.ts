@@ -1,6 +1,6 @@
-import { catchError, defer, map, type Observable, tap } from "rxjs";
+import { asyncScheduler, catchError, defer, map, type Observable, type SchedulerLike, tap } from "rxjs";
 import { HttpError } from "../errors.js";
-import { type CrmState, readCrmIncremental, readCrmList } from "./crm-read.js";
+import { type CrmState, readCrmObject } from "./crm/read-crm-object.js";
 import type { Page, Row, StreamState } from "./page.js";
 import type { PropertyCatalog } from "./properties.js";
 import type { Ready } from "./pull.js";
@@ -17,6 +17,10 @@ export interface ReadOptions {
   /** Epoch ms: nothing modified before it is read. */
   startDate: number;
   lookbackMs: number;
+  /** Tombstones for deleted CRM records in incremental reads (default true). */
+  emitDeletes?: boolean;
+  /** Clock and timers of every decision (default asyncScheduler; tests pass a virtual one). */
+  scheduler?: SchedulerLike;
   warn(message: string): void;
 }
 
@@ -63,17 +67,24 @@ export function readStream(def: StreamDef, opts: ReadOptions, ready: Ready): Obs
   if (src.kind === "endpoint") {
     pages = withFallback(def, src, opts, ready);
   } else {
-    const ctx = {
-      transport: opts.transport,
-      properties: opts.properties,
-      stream: def.name,
-      source: src,
-      warn: opts.warn,
-    };
-    const serverIncremental = opts.syncMode === "incremental" && def.incremental === "server" && !src.archived;
-    pages = serverIncremental
-      ? readCrmIncremental(ctx, ready, opts.state as CrmState | undefined, opts.startDate, opts.lookbackMs)
-      : readCrmList(ctx, ready);
+    pages = readCrmObject(
+      {
+        transport: opts.transport,
+        stream: def.name,
+        source: src,
+        scheduler: opts.scheduler ?? asyncScheduler,
+        warn: opts.warn,
+      },
+      opts.properties,
+      ready,
+      {
+        syncMode: opts.syncMode === "incremental" && def.incremental === "server" ? "incremental" : "full_refresh",
+        state: opts.state as CrmState | undefined,
+        startDate: opts.startDate,
+        lookbackMs: opts.lookbackMs,
+        emitDeletes: opts.emitDeletes,
+      },
+    );
   }
   const transforms = def.transforms ?? [];
   if (!def.aliases && !def.cursorFallback && !transforms.length) return pages;

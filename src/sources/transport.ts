@@ -10,7 +10,7 @@ import {
   isTransient,
   NetworkError,
   requiredScopesOf,
-  type SourceError,
+  SourceError,
 } from "../errors.js";
 import { createRateBudget, type RateBudget, rateLimit } from "../operators/rate-limit.js";
 import { retryBackoff } from "../operators/retry-backoff.js";
@@ -29,6 +29,8 @@ export interface RequestSpec {
   budget: BudgetClass;
   /** Total attempts for this call (default: the transport's); 1–2 for calls whose failure is not fatal. */
   attempts?: number;
+  /** A problem with a 2xx body (e.g. "`results` is missing"), or undefined: a problem is a transient MALFORMED_RESPONSE. */
+  validate?: (body: unknown) => string | undefined;
 }
 
 export interface HubSpotResponse<T = unknown> {
@@ -165,7 +167,11 @@ export class Transport {
       this.observeHeaders(res, spec.budget);
       const outcome = classify(res.status, auth.mode);
       if (outcome.action === "ok") {
-        return { status: res.status, body: (await readBody(res, route, this.counters)) as T };
+        const okBody = await readBody(res, route, this.counters);
+        const problem = spec.validate?.(okBody);
+        if (problem)
+          throw new SourceError(`malformed response to ${route}: ${problem}`, "MALFORMED_RESPONSE", "transient");
+        return { status: res.status, body: okBody as T };
       }
       const body = await readBody(res, route).catch(() => undefined);
       if (outcome.action === "refresh-and-retry" && token !== rejected && refreshes < 2) {

@@ -1,7 +1,7 @@
 import { catchError, concatMap, forkJoin, map, type Observable, of } from "rxjs";
-import { HttpError } from "../errors.js";
-import type { Row } from "./page.js";
-import type { Transport } from "./transport.js";
+import { HttpError } from "../../errors.js";
+import type { Row } from "../page.js";
+import type { Transport } from "../transport.js";
 
 /** HubSpot's v4 association batch read accepts at most 1,000 ids per call. */
 export const ASSOCIATION_BATCH = 1_000;
