@@ -217,7 +217,9 @@ export async function run(opts: StreamedBodyOptions = {}): Promise<BenchReport> 
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const name of Object.keys(PAYLOADS) as PayloadName[]) {
+    // Smoke: one payload, enough to prove the script runs and reports.
+    const names = (Object.keys(PAYLOADS) as PayloadName[]).slice(0, opts.smoke ? 1 : undefined);
+    for (const name of names) {
       const got: Record<"text" | "stream", Measurement[]> = { text: [], stream: [] };
       // Alternate the variants so that load from other work on the box hits both alike.
       for (let i = 0; i < runs; i++)

@@ -48,7 +48,7 @@ export class NetworkError extends SourceError {
     code: "NETWORK" | "HOST_UNREACHABLE" = "NETWORK",
     options?: { cause?: unknown },
   ) {
-    super(message, code, CODES[code].kind, options);
+    super(message, code, ERROR_CODES[code].kind, options);
   }
 }
 
@@ -56,7 +56,7 @@ export class NetworkError extends SourceError {
 export type Action = "ok" | "follow" | "retry" | "refresh-and-retry" | "skip" | "fail";
 
 /** Every code the transport throws, with its kind and action: the one place these are decided. */
-export const CODES = {
+export const ERROR_CODES = {
   AUTH_EXPIRED: { kind: "config", action: "refresh-and-retry" },
   AUTH_INVALID: { kind: "config", action: "fail" },
   MISSING_SCOPES: { kind: "permission", action: "skip" },
@@ -76,7 +76,7 @@ export const CODES = {
   HOST_UNREACHABLE: { kind: "config", action: "fail" },
 } as const satisfies Record<string, { kind: ErrorKind; action: Exclude<Action, "ok" | "follow"> }>;
 
-export type ErrorCode = keyof typeof CODES;
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export type AuthMode = "private-app" | "oauth";
 
@@ -121,7 +121,7 @@ export interface AnswerContext {
 export type Outcome =
   | { action: "ok"; code: "OK" }
   | { action: "follow"; code: "REDIRECT"; location: string }
-  | { action: (typeof CODES)[ErrorCode]["action"]; code: ErrorCode; error: HttpError };
+  | { action: (typeof ERROR_CODES)[ErrorCode]["action"]; code: ErrorCode; error: HttpError };
 
 /**
  * Decides what an answer means: ok, a same-origin redirect to follow, or the error to throw (whose `kind`, `code`
@@ -165,7 +165,7 @@ export function classify(status: number, body: unknown, auth: AuthMode, context:
       const scopes = requiredScopesOf(body);
       const need = scopes.length ? ` (missing scopes: ${scopes.join(", ")})` : "";
       const error = new HttpError(`HubSpot denied ${route}${need}${suffix}`, code, "permission", failure, scopes);
-      return { action: CODES[code].action, code, error };
+      return { action: ERROR_CODES[code].action, code, error };
     }
     case "RATE_LIMITED":
       failure.retryAfterMs ??= policyOf(body) === "TEN_SECONDLY_ROLLING" ? 2_000 : 1_000;
@@ -190,7 +190,7 @@ function failWith(
   context: AnswerContext,
   failure: HttpFailure = { status, route: context.route },
 ): Outcome {
-  const { kind, action } = CODES[code];
+  const { kind, action } = ERROR_CODES[code];
   return { action, code, error: new HttpError(message, code, kind, failure) };
 }
 
