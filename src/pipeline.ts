@@ -9,7 +9,7 @@ import {
   type OperatorFunction,
   toArray,
 } from "rxjs";
-import { HttpError, SourceError } from "./errors.js";
+import { SourceError } from "./errors.js";
 import { castTypes } from "./operators/cast-types.js";
 import { filterByCursor } from "./operators/filter-by-cursor.js";
 import { splitChildren } from "./operators/split-children.js";
@@ -168,7 +168,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     let pages: Observable<Page> = readStream(
       def,
       {
-        transport: opts.transport,
+        transport: opts.transport.forStream(name),
         properties: opts.properties,
         syncMode,
         state,
@@ -213,7 +213,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     return { stream: name, records, status: "complete" };
   } catch (err) {
     // A 403, or a 404 before any record (the account has no such API), means nothing to read here: skip.
-    const absent = err instanceof HttpError && err.failure.status === 404 && records === 0;
+    const absent = err instanceof SourceError && err.code === "NOT_FOUND" && records === 0;
     if ((err instanceof SourceError && err.kind === "permission") || absent) {
       warn(`stream ${name} skipped: ${err.message}`);
       await Promise.resolve(events.state(name, planned.state ?? {}, 0)).catch(() => {});
