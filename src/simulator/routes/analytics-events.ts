@@ -147,7 +147,10 @@ function list(req: SimRequest, portal: PortalView): SimResult {
 }
 
 /** Web analytics routes (scope `business-intelligence`). */
+/** Events/…/v3/events.json secures reads with `oauth`; the connector docs name `business-intelligence`. */
+const EVENT_SCOPES = ["business-intelligence", "oauth"];
+
 export const analyticsRoutes: SimRoute[] = [
-  { method: "GET", pattern: "/events/v3/events", scopes: ["business-intelligence"], handle: list },
-  { method: "GET", pattern: "/events/event-occurrences/2026-03", scopes: ["business-intelligence"], handle: list },
+  { method: "GET", pattern: "/events/v3/events", scopes: EVENT_SCOPES, handle: list },
+  { method: "GET", pattern: "/events/event-occurrences/2026-03", scopes: EVENT_SCOPES, handle: list },
 ];

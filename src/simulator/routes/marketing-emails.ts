@@ -117,12 +117,15 @@ function list(req: SimRequest, portal: PortalView): SimResult {
   return { status: 200, body };
 }
 
-/** The marketing emails route (any of `content`, `marketing-email`, `transactional-email`). */
+/**
+ * The marketing emails route. HubSpot's docs list `content`, `marketing-email` and `transactional-email` for
+ * the API, and it also takes the granular `marketing.email.read` (issue 8.7).
+ */
 export const marketingEmailRoutes: SimRoute[] = [
   {
     method: "GET",
     pattern: "/marketing/v3/emails",
-    scopes: ["content", "marketing-email", "transactional-email"],
+    scopes: ["content", "marketing.email.read", "marketing-email", "transactional-email"],
     handle: list,
   },
 ];
