@@ -78,7 +78,8 @@ function eventsOf(portal: PortalView, ref: RecordRef): Record<string, unknown>[]
         hs_browser: "chrome",
         hs_device_type: u < 0.6 ? "COMPUTER" : "MOBILE",
         hs_country: "us",
-        hs_utm_source: j === 0 ? "google" : null,
+        // Unset event properties are left out (ExternalUnifiedEvent.properties maps to strings only).
+        ...(j === 0 ? { hs_utm_source: "google" } : {}),
         hs_session_id: uuidOf(portal, "web-session", ref.type, ref.id, j),
       },
     });
