@@ -18,6 +18,7 @@ const ANY_READ = [
   "crm.objects.products.read",
   "crm.objects.tickets.read",
   "crm.objects.goals.read",
+  "crm.dealsplits.read_write",
   "crm.objects.leads.read",
   "crm.objects.custom.read",
   "crm.objects.custom.sensitive.read.v2",
