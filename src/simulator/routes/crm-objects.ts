@@ -154,6 +154,8 @@ function batchRead(env: CrmRouteEnv, req: SimRequest): SimResult {
         context: { ids: missing },
       },
     ).body as Record<string, unknown>;
+    // The spec's StandardError also requires `links` and `errors`; HubSpot's real 207 items carry neither,
+    // so neither does the simulator (a client that insists on them breaks on HubSpot too).
     const { correlationId: _c, ...rest } = err;
     raw += `,"numErrors":${missing.length},"errors":[${JSON.stringify(rest)}]`;
   }
