@@ -21,6 +21,7 @@ import type { PropertyCatalog, PropertyDef } from "./sources/properties.js";
 import { pageGate } from "./sources/pull.js";
 import { readStream } from "./sources/read-stream.js";
 import { streamColumns } from "./sources/schema.js";
+import { missingScopes } from "./sources/scopes.js";
 import type { StreamDef, SyncMode } from "./sources/stream-def.js";
 import type { Transport } from "./sources/transport.js";
 
@@ -67,23 +68,6 @@ export interface StreamSummary {
   records: number;
   status: "complete" | "skipped" | "failed";
   reason?: string;
-}
-
-/**
- * Scopes HubSpot has renamed or split over time: holding any alternative satisfies the requirement,
- * so a token granted the newer granular scope is not refused a stream (a false skip loses data).
- */
-const SCOPE_ALTERNATIVES: Record<string, readonly string[]> = {
-  tickets: ["crm.objects.tickets.read"],
-  "e-commerce": ["crm.objects.products.read", "crm.objects.line_items.read"],
-  "crm.objects.custom.read": ["crm.objects.custom.highly_sensitive.read.v2", "crm.objects.custom.sensitive.read.v2"],
-  "sales-email-read": [],
-};
-
-/** Missing scopes of a stream, given what the token was granted (undefined: unknown, rely on 403s). */
-export function missingScopes(def: StreamDef, granted: ReadonlySet<string> | undefined): string[] {
-  if (!granted) return [];
-  return def.scopes.filter((s) => !granted.has(s) && !(SCOPE_ALTERNATIVES[s] ?? []).some((a) => granted.has(a)));
 }
 
 function typesOf(props: readonly PropertyDef[]): Record<string, string> {

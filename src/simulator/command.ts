@@ -18,6 +18,8 @@ export interface SimulateCommandOptions {
   faults?: string;
   /** "50-150" (ms) or a single number. */
   latencyMs?: string;
+  /** Search latency = latencyMs × this (default 1). */
+  searchLatencyFactor?: number;
   rateLimits?: boolean;
   searchIndexLagMs?: number;
   now?: string;
@@ -67,6 +69,7 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<void> 
     tier,
     faults: parseFaults(o.faults),
     latencyMs: parseLatency(o.latencyMs),
+    searchLatencyFactor: o.searchLatencyFactor,
     rateLimits: o.rateLimits,
     searchIndexLagMs: o.searchIndexLagMs,
     now: o.now,
