@@ -309,7 +309,6 @@ export function readBackfill(
           while (active[kind] < capOf(kind) && budgetOf(kind).stats().waiting === 0) {
             const lane = space.take(kind, rules);
             if (!lane) break;
-            if (process.env.DBG) console.error("spawn", kind, lane.pos, lane.to, JSON.stringify(timing), running);
             spawn(lane);
           }
         }
