@@ -50,6 +50,18 @@ const CRM_BASE: Record<string, [JsonSchema, ColumnType]> = {
   archivedAt: [nullable("string", { format: "date-time" }), "timestamp"],
 };
 
+/**
+ * Incremental CRM object streams deliver deletes as tombstones carrying the delete time here (Airbyte's CDC
+ * column; its destinations apply such a record as a delete in deduplicated mode).
+ */
+const DELETED_AT: [string, JsonSchema, ColumnType] = [
+  "_ab_cdc_deleted_at",
+  nullable("string", { format: "date-time", airbyte_type: "timestamp_with_timezone" }),
+  "timestamp",
+];
+const hasTombstones = (def: StreamDef) =>
+  def.source.kind === "crm-object" && !def.source.archived && def.incremental === "server";
+
 /** JSON Schema of a stream's records: CRM objects get every property twice (nested and unnested). */
 export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] | undefined): JsonSchema {
   if (def.source.kind !== "crm-object" || !props) {
@@ -57,6 +69,7 @@ export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] |
   }
   const properties: JsonSchema = {};
   for (const [name, [schema]] of Object.entries(CRM_BASE)) properties[name] = schema;
+  if (hasTombstones(def)) properties[DELETED_AT[0]] = DELETED_AT[1];
   const nested: JsonSchema = {};
   for (const p of props) {
     nested[p.name] = propertySchema(p.type);
@@ -77,6 +90,7 @@ export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] |
 export function streamColumns(def: StreamDef, props: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
   if (def.source.kind !== "crm-object" || !props) return undefined;
   const columns: ColumnSpec[] = Object.entries(CRM_BASE).map(([name, [, type]]) => ({ name, type }));
+  if (hasTombstones(def)) columns.push({ name: DELETED_AT[0], type: DELETED_AT[2] });
   columns.push({ name: "properties", type: "json" });
   if (def.unnest) for (const p of props) columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
   for (const assoc of def.source.associations ?? []) columns.push({ name: assoc, type: "json" });

@@ -20,6 +20,7 @@ import {
   merge,
   mergeAll,
   type Observable,
+  of,
   Subject,
   take,
   tap,
@@ -36,9 +37,9 @@ import { parseRangePage, rangeSearchRequest, type SearchBody } from "./search-ra
 /** Engine levers (the bench varies them in-process). */
 export const crmReadTuning = {
   /** Most list pagers one object's read runs at once. */
-  listChainsPerStream: 8,
+  listChainsPerStream: 16,
   /** Most search pagers one object's read runs at once. */
-  searchChainsPerStream: 6,
+  searchChainsPerStream: 8,
   /** A range is split only when it holds at least this many list pages. */
   minPagesToSplit: 4,
   /** Search takes no new range once the read should end within this time; see `readBackfill`'s catch-up. */
@@ -210,10 +211,16 @@ export function readBackfill(
       (lane: Lane) =>
       (from: number): Observable<Step<number>> =>
         defer(() => {
+          // Near the end search hands its range to list lanes, so its last answer is old enough for the catch-up.
+          if (!searchWorthIt()) {
+            space.giveBack(lane);
+            return of(undefined);
+          }
           report.lastSearchAt = now();
           return transport.request<SearchBody>(rangeSearchRequest(ctx.source.objectType, from, lane.to, ctx.names));
         }).pipe(
           concatMap((res) => {
+            if (!res) return of({ page: { stream: ctx.stream, records: [] } });
             const p = parseRangePage(res.body ?? {}, from, lane.to);
             if (!p.sorted) throw new UnsortedSearch();
             return withAssociations(p.records).pipe(
@@ -299,8 +306,13 @@ export function readBackfill(
 
     const spawn = (lane: Lane) => lanes$.next(runLane(lane));
 
+    let lastDbg = 0;
     function evaluate(): void {
       if (finished) return;
+      if (process.env.DBG_LANES && now() - lastDbg > 1000) {
+        lastDbg = now();
+        console.error(`${Math.round(performance.now())} ${ctx.stream} list=${active.list}/${capOf("list")} search=${active.search}/${capOf("search")} wS=${budgetOf("list").stats().waiting} wQ=${budgetOf("search").stats().waiting} keeps=${sinkKeepsUp()} left=${Math.round(space.totalRemaining())} worth=${searchWorthIt()} cyc=${Math.round(cycle.list.get())}/${Math.round(cycle.search.get())} fetch=${Math.round(timing.fetchMs / Math.max(1, timing.fetches))} sink=${Math.round(timing.sinkMs / Math.max(1, timing.waits))}`);
+      }
       const running = active.list + active.search;
       if (byId && space.maxId !== undefined && (running === 0 || sinkKeepsUp())) {
         const rules = { minRecordsToSplit: crmReadTuning.minPagesToSplit * LIST_PAGE_SIZE };
