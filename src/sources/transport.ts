@@ -29,6 +29,8 @@ export interface RequestSpec {
   budget: BudgetClass;
   /** Total attempts for this call (default: the transport's); 1–2 for calls whose failure is not fatal. */
   attempts?: number;
+  /** What is wrong with a 2xx body (it is retried as a transient MALFORMED_RESPONSE), or undefined when nothing. */
+  validate?: (body: unknown) => string | undefined;
 }
 
 export interface HubSpotResponse<T = unknown> {
@@ -165,7 +167,20 @@ export class Transport {
       this.observeHeaders(res, spec.budget);
       const outcome = classify(res.status, auth.mode);
       if (outcome.action === "ok") {
-        return { status: res.status, body: (await readBody(res, route, this.counters)) as T };
+        const body = await readBody(res, route, this.counters);
+        const problem = spec.validate?.(body);
+        if (problem) {
+          throw new HttpError(
+            `HubSpot answered ${route} with a malformed body: ${problem}`,
+            "MALFORMED_RESPONSE",
+            "transient",
+            {
+              status: res.status,
+              route,
+            },
+          );
+        }
+        return { status: res.status, body: body as T };
       }
       const body = await readBody(res, route).catch(() => undefined);
       if (outcome.action === "refresh-and-retry" && token !== rejected && refreshes < 2) {
