@@ -24,7 +24,8 @@ describe("wide property lists", () => {
     const declared = await fetchPropertyNames(sim, "contacts");
     expect(declared.length).toBeGreaterThan(1_500);
     // Every declared property, merged from every chunk (plus the legacy names of renamed ones).
-    for (const r of rows.slice(0, 5)) expect(Object.keys(r.properties as object)).toEqual(expect.arrayContaining(declared));
+    for (const r of rows.slice(0, 5))
+      expect(Object.keys(r.properties as object)).toEqual(expect.arrayContaining(declared));
     const listCalls = sim.stats().routes.filter((r) => r.route.includes("/crm/v3/objects/") && r.status === 200);
     expect(listCalls.reduce((n, r) => n + r.requests, 0)).toBeGreaterThan(Math.ceil(rows.length / 100));
   });
