@@ -16,6 +16,6 @@ export type { Page, Row, StreamState } from "./sources/page.js";
 export { chunkProperties, PropertyCatalog, type PropertyDef } from "./sources/properties.js";
 export { alwaysReady, pageGate, pullPages, type Ready } from "./sources/pull.js";
 export { type ReadOptions, readStream } from "./sources/read-stream.js";
-export type { CrmObjectSource, EndpointSource, Paginator, StreamDef, SyncMode } from "./sources/stream-def.js";
+export type { CrmObjectSource, EndpointSource, Source, StreamDef, SyncMode } from "./sources/stream-def.js";
 export { customObjectStream, STREAMS } from "./sources/streams.js";
 export { type RequestSpec, Transport, type TransportOptions } from "./sources/transport.js";

@@ -1,6 +1,7 @@
 import type { ColumnSpec, ColumnType } from "../sinks/sink.js";
 import type { PropertyDef } from "./properties.js";
 import type { StreamDef } from "./stream-def.js";
+import { legacyNameOf } from "./transforms.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -62,16 +63,35 @@ const DELETED_AT: [string, JsonSchema, ColumnType] = [
 const hasTombstones = (def: StreamDef) =>
   def.source.kind === "crm-object" && !def.source.archived && def.incremental === "server";
 
+/**
+ * The properties a stream's records carry: the properties API's, plus the legacy name of each renamed one the
+ * stream's `legacy-names` transform copies back (same type), unless HubSpot still declares that name itself.
+ */
+export function streamProperties(def: StreamDef, props: readonly PropertyDef[]): PropertyDef[] {
+  const names = (def.transforms ?? []).flatMap((t) => (t.kind === "legacy-names" ? t.names : []));
+  if (!names.length) return [...props];
+  const declared = new Set(props.map((p) => p.name));
+  const out = [...props];
+  for (const p of props) {
+    const legacy = legacyNameOf(p.name, names);
+    if (legacy !== undefined && !declared.has(legacy)) {
+      declared.add(legacy);
+      out.push({ name: legacy, type: p.type });
+    }
+  }
+  return out;
+}
+
 /** JSON Schema of a stream's records: CRM objects get every property twice (nested and unnested). */
-export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] | undefined): JsonSchema {
-  if (def.source.kind !== "crm-object" || !props) {
+export function streamJsonSchema(def: StreamDef, declared: readonly PropertyDef[] | undefined): JsonSchema {
+  if (def.source.kind !== "crm-object" || !declared) {
     return { $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true };
   }
   const properties: JsonSchema = {};
   for (const [name, [schema]] of Object.entries(CRM_BASE)) properties[name] = schema;
   if (hasTombstones(def)) properties[DELETED_AT[0]] = DELETED_AT[1];
   const nested: JsonSchema = {};
-  for (const p of props) {
+  for (const p of streamProperties(def, declared)) {
     nested[p.name] = propertySchema(p.type);
     if (def.unnest) properties[`properties_${p.name}`] = propertySchema(p.type);
   }
@@ -87,12 +107,14 @@ export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] |
 }
 
 /** Typed columns for a stream's table (Parquet); undefined lets the sink infer them. */
-export function streamColumns(def: StreamDef, props: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
-  if (def.source.kind !== "crm-object" || !props) return undefined;
+export function streamColumns(def: StreamDef, declared: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
+  if (def.source.kind !== "crm-object" || !declared) return undefined;
   const columns: ColumnSpec[] = Object.entries(CRM_BASE).map(([name, [, type]]) => ({ name, type }));
   if (hasTombstones(def)) columns.push({ name: DELETED_AT[0], type: DELETED_AT[2] });
   columns.push({ name: "properties", type: "json" });
-  if (def.unnest) for (const p of props) columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
+  if (def.unnest)
+    for (const p of streamProperties(def, declared))
+      columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
   for (const assoc of def.source.associations ?? []) columns.push({ name: assoc, type: "json" });
   return columns;
 }

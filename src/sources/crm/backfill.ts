@@ -311,7 +311,9 @@ export function readBackfill(
       if (finished) return;
       if (process.env.DBG_LANES && now() - lastDbg > 1000) {
         lastDbg = now();
-        console.error(`${Math.round(performance.now())} ${ctx.stream} list=${active.list}/${capOf("list")} search=${active.search}/${capOf("search")} wS=${budgetOf("list").stats().waiting} wQ=${budgetOf("search").stats().waiting} keeps=${sinkKeepsUp()} left=${Math.round(space.totalRemaining())} worth=${searchWorthIt()} cyc=${Math.round(cycle.list.get())}/${Math.round(cycle.search.get())} fetch=${Math.round(timing.fetchMs / Math.max(1, timing.fetches))} sink=${Math.round(timing.sinkMs / Math.max(1, timing.waits))}`);
+        console.error(
+          `${Math.round(performance.now())} ${ctx.stream} list=${active.list}/${capOf("list")} search=${active.search}/${capOf("search")} wS=${budgetOf("list").stats().waiting} wQ=${budgetOf("search").stats().waiting} keeps=${sinkKeepsUp()} left=${Math.round(space.totalRemaining())} worth=${searchWorthIt()} cyc=${Math.round(cycle.list.get())}/${Math.round(cycle.search.get())} fetch=${Math.round(timing.fetchMs / Math.max(1, timing.fetches))} sink=${Math.round(timing.sinkMs / Math.max(1, timing.waits))}`,
+        );
       }
       const running = active.list + active.search;
       if (byId && space.maxId !== undefined && (running === 0 || sinkKeepsUp())) {
