@@ -304,7 +304,10 @@ export function readBackfill(
       return concat(tracked, released);
     };
 
-    const spawn = (lane: Lane) => lanes$.next(runLane(lane));
+    const spawn = (lane: Lane) => {
+      if (process.env.DBG_LANES) console.error(`spawn ${ctx.stream} ${lane.kind} ${lane.pos}-${lane.to}`);
+      lanes$.next(runLane(lane));
+    };
 
     let lastDbg = 0;
     function evaluate(): void {
