@@ -79,6 +79,7 @@ export function createPortal(opts: SimulatorOptions = {}): Portal {
     now: resolveNow(opts.now),
     propertiesPerObject: opts.propertiesPerObject ?? 50,
     searchIndexLagMs: opts.searchIndexLagMs ?? 0,
+    searchIndexLagHides: opts.searchIndexLagHides ?? false,
     owners: opts.owners ? [opts.owners.active, opts.owners.archived] : OWNER_COUNTS[opts.scale ?? "small"],
   });
 }

@@ -25,6 +25,11 @@ export interface SimulatorOptions {
   searchLatencyFactor?: number;
   /** When > 0, changes younger than this (simulated or wall clock) are not yet visible to search. */
   searchIndexLagMs?: number;
+  /**
+   * During that lag a changed record is missing from search altogether (default: search shows its previous
+   * version). Both happen on HubSpot, whose docs say only that changes "may take a few moments" to appear.
+   */
+  searchIndexLagHides?: boolean;
   oauth?: { accessTokenTtlSec?: number; rotateRefreshToken?: boolean };
   /** Longest accepted request-target (path + query) before 414 (default 16300). */
   maxRequestTargetLength?: number;

@@ -71,7 +71,10 @@ export class Mutated {
     this.versions.push(v);
     this.cur = fold(this.versions, this.isBase);
   }
-  view(visible: VersionFilter): State {
-    return this.versions.every(visible) ? this.cur : fold(this.versions, this.isBase, visible);
+  /** As the search index sees it; `hides`: a record with a change not indexed yet is missing altogether. */
+  view(visible: VersionFilter, hides = false): State {
+    if (this.versions.every(visible)) return this.cur;
+    if (hides) return { ...this.cur, exists: false };
+    return fold(this.versions, this.isBase, visible);
   }
 }

@@ -27,6 +27,7 @@ export interface PortalInit {
   now: number;
   propertiesPerObject: number;
   searchIndexLagMs: number;
+  searchIndexLagHides?: boolean;
   owners: [active: number, archived: number];
 }
 
@@ -49,6 +50,8 @@ export class Portal implements PortalView {
   readonly pipelineDefs: Record<string, PipelineDef[]>;
   readonly initialNow: number;
   searchIndexLagMs: number;
+  /** A changed record is missing from search during the lag (instead of showing its previous version). */
+  searchIndexLagHides: boolean;
   /** Bumped on every mutation; search caches key on it. */
   version = 0;
   private clock: number;
@@ -66,6 +69,7 @@ export class Portal implements PortalView {
     this.initialNow = init.now;
     this.clock = init.now;
     this.searchIndexLagMs = init.searchIndexLagMs;
+    this.searchIndexLagHides = init.searchIndexLagHides ?? false;
     const defs = buildObjectTypes(init.seed, this.portalId);
     this.resolver = new TypeResolver(defs);
     this.owners = buildOwners(init.seed, init.owners[0], init.owners[1], init.now);
@@ -140,7 +144,7 @@ export class Portal implements PortalView {
   /** The record's current state, or as seen through `visible` (the search index's lagging view). */
   state(td: TypeData, index: number, visible?: VersionFilter): RecState {
     const m = this.muts.get(td.def.name)!.get(index);
-    const st = m ? (visible ? m.view(visible) : m.cur) : undefined;
+    const st = m ? (visible ? m.view(visible, this.searchIndexLagHides) : m.cur) : undefined;
     if (index >= td.n) {
       const at = st?.createdAt ?? 0;
       return {

@@ -30,6 +30,10 @@ export interface SyncOptions {
   /** Credentials override (raw). Default: the simulator's all-scope private app token. */
   credentials?: Record<string, unknown>;
   checkpointEveryRecords?: number;
+  /** The sink fails on the write after this many pages (a run killed midway leaves its last checkpoint). */
+  failAfterPages?: number;
+  /** Called before each write (to change the portal while a sync runs). */
+  onWrite?: (table: string) => void;
 }
 
 /** Run the real source + pipeline in-process against a simulator, into a memory sink. */
@@ -49,6 +53,15 @@ export async function syncFrom(sim: SimulatorHandle, opts: SyncOptions): Promise
     onRefreshTokenRotated: (t) => rotated.push(t),
   });
   const sink = new MemorySink();
+  if (opts.failAfterPages !== undefined || opts.onWrite) {
+    let left = opts.failAfterPages ?? Number.POSITIVE_INFINITY;
+    const write = sink.write.bind(sink);
+    sink.write = async (table, rows) => {
+      if (left-- <= 0) throw new Error("the sink died");
+      opts.onWrite?.(table);
+      return write(table, rows);
+    };
+  }
   const states = new Map(opts.state ?? []);
   const result: SyncResult = {
     sink,

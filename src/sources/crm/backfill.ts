@@ -216,11 +216,12 @@ export function readBackfill(
             space.giveBack(lane);
             return of(undefined);
           }
-          report.lastSearchAt = now();
           return transport.request<SearchBody>(rangeSearchRequest(ctx.source.objectType, from, lane.to, ctx.names));
         }).pipe(
           concatMap((res) => {
             if (!res) return of({ page: { stream: ctx.stream, records: [] } });
+            // When the answer came back: HubSpot ran the query no later than this (a request may queue first).
+            report.lastSearchAt = now();
             const p = parseRangePage(res.body ?? {}, from, lane.to);
             if (!p.sorted) throw new UnsortedSearch();
             return withAssociations(p.records).pipe(
