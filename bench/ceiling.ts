@@ -33,9 +33,9 @@
  * overshoots HubSpot's window (slack too small) and each 429 costs a pause.
  */
 import { tap } from "rxjs";
-import { startSimulator } from "../src/simulator/index.js";
 import { crmReadTuning } from "../src/sources/crm/backfill.js";
 import { WINDOW_SLACK_MS } from "../src/sources/transport.js";
+import { startSimProcess } from "./ceiling/sim-process.js";
 import {
   type BenchReport,
   CountingSink,
@@ -151,6 +151,8 @@ export interface VariantResult {
   rateLimited: number;
   retries: number;
   simRateLimited: number;
+  /** 429 answers per route pattern, as the simulator counted them. */
+  rateLimitedByRoute: Record<string, number>;
   minimalS: number;
   ceilingRatio: number;
   recordsPerS: number;
@@ -162,6 +164,10 @@ export interface VariantResult {
   share429: number;
   /** Standard-budget grants in consecutive 10.15-s windows from the start: 190 each means the budget was saturated. */
   grantsPerWindow: number[];
+  /** Search-budget grants per second from the start: 5 each means search was saturated. */
+  searchGrantsPerSecond: number[];
+  /** Ten-secondly grants per second from the start (19 each is the sustained ceiling). */
+  listGrantsPerSecond: number[];
   firstGrantMs: number;
   lastGrantMs: number;
   /** When the 10th, 50th, 100th, 150th and 190th grant happened: how fast the first window's burst went out. */
@@ -179,7 +185,7 @@ async function runVariant(
   latencyMs: [number, number] | undefined,
 ): Promise<VariantResult> {
   const { counts, streams } = dataset;
-  const sim = await startSimulator({ seed: 1, scale: "small", counts, tier: "pro", latencyMs, ...variant.simulator });
+  const sim = await startSimProcess({ seed: 1, scale: "small", counts, tier: "pro", latencyMs, ...variant.simulator });
   const config: Record<string, unknown> = { ...variant.config };
   const saved = { ...crmReadTuning };
   const savedSlack = { ...WINDOW_SLACK_MS };
@@ -187,6 +193,7 @@ async function runVariant(
   Object.assign(WINDOW_SLACK_MS, variant.slackMs ?? {});
   const sink = new CountingSink();
   const grants: number[] = [];
+  const searchGrants: number[] = [];
   const timeline: Record<string, [number, number]> = {};
   let t0 = 0;
   try {
@@ -198,18 +205,23 @@ async function runVariant(
       },
       onSource: (source) => {
         t0 = performance.now();
+        if (process.env.DBG_LANES) console.error(`${Math.round(t0)} t0`);
         const budget = source.transport.budgets.standard;
         const acquire = budget.acquire.bind(budget);
         budget.acquire = () => acquire().pipe(tap(() => grants.push(performance.now() - t0)));
+        const search = source.transport.budgets.search;
+        const acquireSearch = search.acquire.bind(search);
+        search.acquire = () => acquireSearch().pipe(tap(() => searchGrants.push(performance.now() - t0)));
       },
       url: sim.url,
-      token: sim.credentials.privateAppToken,
+      token: sim.token,
       streams,
       mode,
       sink,
       config,
     });
     const s = run.stats;
+    const simStats = await sim.stats();
     const records = sink.total(streams);
     const wallS = run.wallMs / 1000;
     const minimalS = Math.max(
@@ -227,7 +239,10 @@ async function runVariant(
       requests: { total: s.requests, ...s.byBudget },
       rateLimited: s.rateLimited,
       retries: s.retries,
-      simRateLimited: sim.stats().rateLimited,
+      simRateLimited: simStats.rateLimited,
+      rateLimitedByRoute: Object.fromEntries(
+        simStats.routes.filter((r) => r.status === 429).map((r) => [r.route, r.requests]),
+      ),
       minimalS: round(minimalS, 2),
       ceilingRatio: round(minimalS / wallS, 3),
       recordsPerS: round(rps, 0),
@@ -236,6 +251,8 @@ async function runVariant(
       requestsPerRecord: round(s.requests / Math.max(1, records), 4),
       share429: round(s.rateLimited / Math.max(1, s.requests), 4),
       grantsPerWindow: perWindow(grants, 10_150),
+      searchGrantsPerSecond: perWindow(searchGrants, 1_000),
+      listGrantsPerSecond: perWindow(grants, 1_000),
       firstGrantMs: Math.round(grants[0] ?? 0),
       lastGrantMs: Math.round(grants[grants.length - 1] ?? 0),
       rampMs: [10, 50, 100, 150, 190].map((k) => Math.round(grants[k - 1] ?? Number.NaN)),
@@ -274,7 +291,7 @@ export async function run(options: CeilingOptions = {}): Promise<BenchReport> {
       log(
         `ceiling ${name} ${mode}: ${r.records} records in ${r.wallS} s, ratio ${pct(r.ceilingRatio)}, ${r.recordsPerS} rec/s ` +
           `(${pct(r.ofCombinedBest)} of 2,900), req ${JSON.stringify(r.requests)}, 429 ${r.rateLimited}, dup ${r.duplicates}, ` +
-          `rss ${r.peakRssMb} MB, grants/window ${r.grantsPerWindow.join(",")}, ramp ${r.rampMs.join("/")} ms` +
+          `429 by route ${JSON.stringify(r.rateLimitedByRoute)}, rss ${r.peakRssMb} MB, grants/window ${r.grantsPerWindow.join(",")}, search/s ${r.searchGrantsPerSecond.join("")}, list/s ${r.listGrantsPerSecond.join(",")}, ramp ${r.rampMs.join("/")} ms` +
           (r.failed.length ? `, FAILED ${r.failed.join("; ")}` : ""),
       );
       results.push(r);

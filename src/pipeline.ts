@@ -107,6 +107,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   const { events, sink } = opts;
   const name = def.name;
   const warn = (m: string) => events.log("warn", m);
+  if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} runStream`);
   await events.status(name, "STARTED");
 
   const missing = missingScopes(def, opts.grantedScopes);
@@ -149,7 +150,9 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   try {
     const props =
       def.source.kind === "crm-object" ? await firstValueFrom(opts.properties.of(def.source.objectType)) : undefined;
+    if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} props`);
     await open(name, streamColumns(def, props));
+    if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} opened`);
     let running = false;
     let pages: Observable<Page> = readStream(
       def,

@@ -130,8 +130,8 @@ export async function runSource(
   errors: unknown[],
   checkpoint: { everyMs: number; everyRecords: number },
 ): Promise<StreamSummary[]> {
-  const granted = await source.grantedScopes();
-  const { planned, unknown } = await source.plan(catalog, states);
+  // Independent look-ups (token info, custom object schemas) go out together: the sync starts a round trip sooner.
+  const [granted, { planned, unknown }] = await Promise.all([source.grantedScopes(), source.plan(catalog, states)]);
   for (const name of unknown) events.log("warn", `stream ${name} is not available in this account; skipped`);
   const config = source.config;
   const collecting: PipelineEvents = {

@@ -83,3 +83,24 @@ export function nextGrantAt(log: GrantLogView, now: number, max: number, windowM
   const freed = log.fromEnd(max) + windowMs;
   return Math.max(freed, now);
 }
+
+/**
+ * Earliest time of the n-th grant from now (n ≥ 1) if nothing else were granted meanwhile: each one waits for the
+ * grant `max` places before it (logged or itself future) to leave the window.
+ *
+ * @example
+ * nthGrantAt(new GrantLog(2, [0, 3]), 5, 2, 10, 3); // 20 (grants at 10, 13, 20)
+ */
+export function nthGrantAt(log: GrantLogView, now: number, max: number, windowMs: number, n: number): number {
+  if (max < 1) return Number.POSITIVE_INFINITY;
+  const future: number[] = [];
+  let at = now;
+  for (let k = 1; k <= n; k++) {
+    // The grant `max` places before this one: future[k - 1 - max] if future, else log.fromEnd(max - k + 1).
+    const back = k - 1 - max;
+    const before = back >= 0 ? future[back] : max - k + 1 <= log.length ? log.fromEnd(max - k + 1) : undefined;
+    at = Math.max(now, before === undefined ? now : before + windowMs);
+    future.push(at);
+  }
+  return at;
+}

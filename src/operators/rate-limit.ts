@@ -7,7 +7,7 @@ import {
   type Subscriber,
   type Subscription,
 } from "rxjs";
-import { GrantLog, nextGrantAt } from "./grant-log.js";
+import { GrantLog, nextGrantAt, nthGrantAt } from "./grant-log.js";
 
 /** Options of {@link createRateBudget}. */
 export interface RateBudgetOptions {
@@ -45,6 +45,10 @@ export interface RateBudget {
   pause(ms: number): void;
   /** Adopts a new `max` (e.g. `X-HubSpot-RateLimit-Max`); values below 1 count as 1. */
   setMax(max: number): void;
+  /** Adopts a new window length (e.g. more slack for send jitter after a 429). */
+  setWindow(windowMs: number): void;
+  /** Ms from now until `n` more grants (after those already waiting) could have been made. */
+  etaMs(n: number): number;
   /**
    * Reconciles with the server's count (`X-HubSpot-RateLimit-Remaining`): when the server has fewer requests left
    * than the budget thinks, the difference is logged as phantom grants made now, which hold the next grants back
@@ -74,7 +78,7 @@ interface Waiter {
 export function createRateBudget(options: RateBudgetOptions): RateBudget {
   const scheduler = options.scheduler ?? asyncScheduler;
   const name = options.name ?? "default";
-  const windowMs = options.windowMs;
+  let windowMs = options.windowMs;
   let max = Math.max(1, Math.floor(options.max));
   const log = new GrantLog(max);
   let head: Waiter | undefined;
@@ -168,6 +172,16 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
       max = Math.max(1, Math.floor(next));
       log.ensureCapacity(max);
       reschedule();
+    },
+    setWindow(next) {
+      windowMs = Math.max(1, next);
+      reschedule();
+    },
+    etaMs(n) {
+      const now = scheduler.now();
+      const k = waiting + Math.max(0, Math.ceil(n));
+      if (k === 0) return 0;
+      return Math.max(pausedUntil, nthGrantAt(log, now, max, windowMs, k)) - now;
     },
     observeRemaining(remaining, intervalMs = windowMs) {
       const now = scheduler.now();

@@ -7,6 +7,7 @@ import { createRateBudget, type RateBudget, rateLimit } from "../operators/rate-
 import { retryBackoff } from "../operators/retry-backoff.js";
 import { redact } from "../redact.js";
 import type { Auth } from "./auth.js";
+import { WindowSlack } from "./window-slack.js";
 
 /** Which HubSpot budget a request draws from: search and association batch reads are exempt from the 10-s one. */
 export type BudgetClass = "standard" | "search" | "exempt";
@@ -26,6 +27,8 @@ export interface RequestSpec {
    * an array"), or undefined when the body is usable. A problem is a transient MALFORMED_RESPONSE.
    */
   validate?: (body: unknown) => string | undefined;
+  /** Called when the request's budget granted it, before it is sent (each attempt): how long it queued. */
+  onGranted?: () => void;
 }
 
 export interface HubSpotResponse<T = unknown> {
@@ -70,6 +73,9 @@ export interface TransportStats extends StreamTraffic {
  */
 export const WINDOW_SLACK_MS = { standard: 150, search: 40 };
 
+/** HubSpot's windows: 10 s for the burst budget, 1 s for search. */
+const WINDOW_MS = { standard: 10_000, search: 1_000 } as const;
+
 /** Encodes a query the way HubSpot's gateways accept: arrays comma-joined. */
 export function encodeQuery(query: Record<string, QueryValue> = {}): string {
   const parts: string[] = [];
@@ -88,6 +94,7 @@ interface Shared {
   counters: Omit<TransportStats, "byStream">;
   byStream: Map<string, StreamTraffic>;
   answered: boolean;
+  slack: Record<"standard" | "search", WindowSlack>;
 }
 
 /** A response body as read: parsed JSON (or the text of a non-JSON error page) and what is wrong with it. */
@@ -127,23 +134,29 @@ export class Transport {
       this.traffic = traffic;
     } else {
       const secure = options.baseUrl.startsWith("https:");
+      // A request leaves when its budget grants it: a socket pool smaller than the lanes in flight (list, search
+      // and exempt association reads of several streams) would queue it after the grant, and a late arrival
+      // breaks HubSpot's rolling window (429).
+      const sockets = { keepAlive: true, maxSockets: 256 };
       this.shared = {
-        agent: secure
-          ? new https.Agent({ keepAlive: true, maxSockets: 32 })
-          : new http.Agent({ keepAlive: true, maxSockets: 32 }),
+        agent: secure ? new https.Agent(sockets) : new http.Agent(sockets),
         budgets: {
           standard: createRateBudget({
             name: "ten-secondly",
             max: options.requestsPer10s,
-            windowMs: 10_000 + WINDOW_SLACK_MS.standard,
+            windowMs: WINDOW_MS.standard + WINDOW_SLACK_MS.standard,
             scheduler: this.scheduler,
           }),
           search: createRateBudget({
             name: "search",
             max: options.searchPerSecond,
-            windowMs: 1_000 + WINDOW_SLACK_MS.search,
+            windowMs: WINDOW_MS.search + WINDOW_SLACK_MS.search,
             scheduler: this.scheduler,
           }),
+        },
+        slack: {
+          standard: new WindowSlack({ base: WINDOW_SLACK_MS.standard, step: 100, max: 1_000, cleanRun: 200 }),
+          search: new WindowSlack({ base: WINDOW_SLACK_MS.search, step: 40, max: 300, cleanRun: 50 }),
         },
         counters: {
           requests: 0,
@@ -178,7 +191,10 @@ export class Transport {
 
   /** One HubSpot call as a cold Observable of its 2xx response. */
   request<T = unknown>(spec: RequestSpec): Observable<HubSpotResponse<T>> {
-    const once = defer(() => from(this.attempt<T>(spec)));
+    const once = defer(() => {
+      spec.onGranted?.();
+      return from(this.attempt<T>(spec));
+    });
     const limited = spec.budget === "exempt" ? once : once.pipe(rateLimit(this.budgets[spec.budget]));
     return limited.pipe(
       retryBackoff<HubSpotResponse<T>>({
@@ -246,6 +262,11 @@ export class Transport {
       });
       switch (outcome.action) {
         case "ok":
+          if (spec.budget !== "exempt") {
+            const slack = this.shared.slack[spec.budget];
+            const before = slack.ms;
+            if (slack.answered() !== before) this.budgets[spec.budget].setWindow(WINDOW_MS[spec.budget] + slack.ms);
+          }
           return { status: res.status, body: answer.body as T };
         case "follow":
           redirects++;
@@ -275,11 +296,14 @@ export class Transport {
     this.shared.counters.rateLimited++;
     if (this.traffic) this.traffic.rateLimited++;
     if (!burst || budget === "exempt") return;
+    this.budgets[budget].setWindow(WINDOW_MS[budget] + this.shared.slack[budget].rateLimited());
     // With X-HubSpot-RateLimit-Remaining on the 429, observeHeaders already filled our window up to the server's
     // count, which holds every grant back exactly until the server's window frees; pausing the whole budget for
     // Retry-After (rounded up to whole seconds) on top would idle it for a second per 429.
     const reconciled = budget === "standard" && res.headers.get("x-hubspot-ratelimit-remaining") !== null;
-    if (!reconciled) this.budgets[budget].pause(error.failure.retryAfterMs ?? 1_000);
+    // Search's window is one second: its oldest request leaves it within that, half a second on average.
+    const hold = error.failure.retryAfterMs ?? 1_000;
+    if (!reconciled) this.budgets[budget].pause(budget === "search" ? Math.min(hold, 250) : hold);
   }
 
   private observeHeaders(res: FetchResponse, budget: BudgetClass): void {

@@ -33,7 +33,7 @@ export interface SyncOptions {
   /** The sink fails on the write after this many pages (a run killed midway leaves its last checkpoint). */
   failAfterPages?: number;
   /** Called before each write (to change the portal while a sync runs). */
-  onWrite?: (table: string) => void;
+  onWrite?: (table: string, rows: readonly Record<string, unknown>[]) => void;
 }
 
 /** Run the real source + pipeline in-process against a simulator, into a memory sink. */
@@ -58,8 +58,9 @@ export async function syncFrom(sim: SimulatorHandle, opts: SyncOptions): Promise
     const write = sink.write.bind(sink);
     sink.write = async (table, rows) => {
       if (left-- <= 0) throw new Error("the sink died");
-      opts.onWrite?.(table);
-      return write(table, rows);
+      const done = await write(table, rows);
+      opts.onWrite?.(table, rows);
+      return done;
     };
   }
   const states = new Map(opts.state ?? []);

@@ -22,8 +22,12 @@ const rangeSearches = (s: SimulatorHandle) =>
     .routes.filter((r) => r.route.endsWith("/search") && r.status === 200)
     .reduce((n, r) => n + r.requests, 0);
 
-/** HubSpot's Professional budgets, as the transport would learn them from the simulator's headers. */
-const PRO = { requests_per_10s: 190, search_requests_per_second: 5 };
+/**
+ * A portal whose list budget is small next to search's (20 list requests per 10 s as its headers announce; 5
+ * searches a second), so that search lanes read most ranges of these small objects.
+ */
+const TIGHT = { limits: { burst: 20 } };
+const PRO = { requests_per_10s: 20, search_requests_per_second: 5 };
 
 describe("the CRM work scheduler", () => {
   it.each(["full_refresh", "incremental"] as const)(
@@ -32,8 +36,9 @@ describe("the CRM work scheduler", () => {
       sim = await startSimulator({
         seed: 71,
         scale: "small",
-        counts: { contacts: 4_000 },
+        counts: { contacts: 2_500 },
         rateLimits: false,
+        ...TIGHT,
         searchIndexLagMs: 1_500,
         searchIndexLagHides: true,
       });
@@ -62,7 +67,7 @@ describe("the CRM work scheduler", () => {
   );
 
   it("delivers a record read through search exactly as one read through the list", async () => {
-    sim = await startSimulator({ seed: 72, scale: "small", counts: { deals: 1_500 }, rateLimits: false });
+    sim = await startSimulator({ seed: 72, scale: "small", counts: { deals: 1_000 }, rateLimits: false, ...TIGHT });
     crmReadTuning.searchChainsPerStream = 0;
     const listed = await syncFrom(sim, { streams: ["deals"], mode: "full_refresh", config: PRO });
     expect(rangeSearches(sim)).toBe(2);

@@ -118,14 +118,10 @@ export function readBackfill(
     let byId = plan.byId;
     let searchOn = plan.search;
     let emitted = 0;
+    let delivered = 0;
     let finished = false;
 
     const budgetOf = (kind: LaneKind) => transport.budgets[kind === "list" ? "standard" : "search"];
-    /** Records per ms each budget can deliver at its current (server-announced) limit. */
-    const recordsPerMs = (kind: LaneKind) => {
-      const s = budgetOf(kind).stats();
-      return (s.max / s.windowMs) * (kind === "list" ? LIST_PAGE_SIZE : SEARCH_PAGE_SIZE);
-    };
     const capOf = (kind: LaneKind) => {
       const s = budgetOf(kind).stats();
       const needed = Math.ceil((s.max / s.windowMs) * cycle[kind].get() * crmReadTuning.laneHeadroom);
@@ -136,8 +132,11 @@ export function readBackfill(
       timing.fetches > 0 && timing.waits > 0 && timing.sinkMs / timing.waits < timing.fetchMs / timing.fetches;
     const searchWorthIt = () => {
       if (!searchOn) return false;
-      const msLeft = space.totalRemaining() / (recordsPerMs("list") + recordsPerMs("search"));
-      return msLeft > crmReadTuning.searchSettleMs;
+      // HubSpot's count (less what was read) beats the id-density estimate: ids are spread unevenly. Search keeps
+      // reading while the list alone, at what its rolling window still grants, would need longer than the settle
+      // time: then the read ends at least that long after search's last answer, and the catch-up need not wait.
+      const left = plan.total !== undefined ? Math.max(0, plan.total - delivered) : space.totalRemaining();
+      return budgetOf("list").etaMs(left / LIST_PAGE_SIZE) > crmReadTuning.searchSettleMs;
     };
 
     const stateNow = (): Record<string, unknown> | undefined => {
@@ -162,6 +161,7 @@ export function readBackfill(
           if (ms >= from) report.recent.set(String(r.id), ms);
         }
       }
+      delivered += records.length;
       const page: Page = { stream: ctx.stream, records: kept };
       const state = stateNow();
       if (state) page.state = state;
@@ -179,10 +179,15 @@ export function readBackfill(
       return cut < 0 ? { rows, cut: false } : { rows: rows.slice(0, cut), cut: true };
     };
 
+    const grantedAt = new Map<Lane, number>();
+    const granted = (lane: Lane) => () => {
+      grantedAt.set(lane, now());
+    };
+
     const listStep =
       (lane: Lane) =>
       (cursor: string | undefined): Observable<Step<string | undefined>> =>
-        fetchListPage(transport, ctx.source.objectType, ctx.chunks, cursor, !!ctx.source.archived).pipe(
+        fetchListPage(transport, ctx.source.objectType, ctx.chunks, cursor, !!ctx.source.archived, granted(lane)).pipe(
           concatMap(({ records, after }) => {
             if (byId === undefined) byId = pagesById(records, after);
             const parsed = withinBound(lane, records);
@@ -216,7 +221,10 @@ export function readBackfill(
             space.giveBack(lane);
             return of(undefined);
           }
-          return transport.request<SearchBody>(rangeSearchRequest(ctx.source.objectType, from, lane.to, ctx.names));
+          return transport.request<SearchBody>({
+            ...rangeSearchRequest(ctx.source.objectType, from, lane.to, ctx.names),
+            onGranted: granted(lane),
+          });
         }).pipe(
           concatMap((res) => {
             if (!res) return of({ page: { stream: ctx.stream, records: [] } });
@@ -254,7 +262,11 @@ export function readBackfill(
               timing.sinkMs += started - lastEmit;
               timing.waits++;
             }
-            if (lastStart !== undefined) cycle[lane.kind].add(started - lastStart);
+            // The lane's cycle without its wait for a grant: what Little's law multiplies the budget's rate by.
+            if (lastStart !== undefined) {
+              const queued = Math.max(0, (grantedAt.get(lane) ?? lastStart) - lastStart);
+              cycle[lane.kind].add(Math.max(1, started - lastStart - queued));
+            }
             lastStart = started;
             evaluate();
             return step(cursor).pipe(

@@ -66,9 +66,12 @@ export function fetchListPage(
   chunks: readonly (readonly string[])[],
   after: string | undefined,
   archived = false,
+  onGranted?: () => void,
 ): Observable<{ records: Row[]; after?: string }> {
   const parts = chunks.length ? chunks : [[]];
   return forkJoin(
-    parts.map((chunk) => transport.request<ListBody>(listRequest(objectType, after, chunk, archived))),
+    parts.map((chunk) =>
+      transport.request<ListBody>({ ...listRequest(objectType, after, chunk, archived), onGranted }),
+    ),
   ).pipe(map((responses) => mergeChunks(responses.map((r) => r.body ?? {}))));
 }

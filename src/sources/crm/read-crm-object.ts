@@ -11,7 +11,7 @@
  * Which path runs is decided by `planRead` (pure) from one-result search probes and the budgets' limits as the
  * server announced them.
  */
-import { concat, concatMap, defer, EMPTY, ignoreElements, map, type Observable, tap, timer } from "rxjs";
+import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import type { Page, Row, StreamState } from "../page.js";
 import { PageSequence } from "../page-sequence.js";
@@ -25,7 +25,8 @@ import { LIST_PAGE_SIZE } from "./list-page.js";
 import { SEARCH_PAGE_SIZE } from "./modified-keyset.js";
 import { type Probe, probeObject } from "./probe.js";
 import { readModifiedSince } from "./search-since.js";
-import { type ArchiveCursor, mergedTombstones, readArchivedTombstones, scanArchiveCursor } from "./tombstones.js";
+import { SeenIds } from "./seen-ids.js";
+import { type ArchiveCursor, mergedTombstones, readArchivedTombstones } from "./tombstones.js";
 
 /** Server-side incremental state of a CRM object stream. */
 export interface CrmState extends StreamState {
@@ -149,6 +150,7 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
   // A first read is a snapshot: merges older than its cutoff (learnt from the probe) are not its deletes.
   const first = saved.updatedAt === undefined && !saved.backfill;
   const mergedFrom = { ms: first ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY };
+  const cutoff = { ms: o.startDate };
   let archive: ArchiveCursor = { archivedAt: saved.archivedAt, archivedIds: saved.archivedIds };
   let live: CrmState = {};
   /** The full state of a page: the live read's position plus the deletes' cursors. */
@@ -174,20 +176,23 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
         )
       : pages;
 
-  // A first incremental read is a snapshot: what the bin held before it began is not among its deletes.
-  const before =
-    deletes && saved.archivedAt === undefined
-      ? scanArchiveCursor(ctx).pipe(
-          tap((c) => {
-            archive = c;
+  // A first incremental read is a snapshot: its deletes are the records it delivered alive, archived since.
+  const seen = deletes && saved.archivedAt === undefined ? new SeenIds(1_000_000) : undefined;
+  const remember = (pages: Observable<Page>): Observable<Page> =>
+    seen
+      ? pages.pipe(
+          tap((page) => {
+            for (const r of page.records) seen.add(String(r.id));
           }),
-          ignoreElements(),
         )
-      : EMPTY;
+      : pages;
   const livePhase = withMerged(
-    readLive(ctx, seq, saved, o, full, (cutoffMs) => {
-      if (first) mergedFrom.ms = cutoffMs;
-    }),
+    remember(
+      readLive(ctx, seq, saved, o, full, (cutoffMs) => {
+        if (first) mergedFrom.ms = cutoffMs;
+        cutoff.ms = cutoffMs;
+      }),
+    ),
   );
   const deletesPhase = defer(() =>
     deletes
@@ -199,11 +204,12 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
               archive = c;
               return full(live);
             },
+            first: seen ? { floorMs: cutoff.ms, delivered: (id) => seen.has(id) } : undefined,
           }),
         )
       : EMPTY,
   );
-  return concat(before, livePhase, deletesPhase);
+  return concat(livePhase, deletesPhase);
 }
 
 /** The live records of an incremental read, each page's state built by `full` from the live position. */

@@ -4,7 +4,7 @@
  * away into another (listed in the survivor's `hs_merged_object_ids`) become one record each,
  * `{ id, archived: true, archivedAt, _ab_cdc_deleted_at }`, which Airbyte destinations apply as a delete.
  */
-import { defer, EMPTY, expand, map, type Observable, reduce } from "rxjs";
+import { defer, map, type Observable } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import type { Page, Row } from "../page.js";
 import { pullPages, type Ready, type Step } from "../pull.js";
@@ -66,18 +66,31 @@ export function readArchivedTombstones(
   ctx: CrmContext,
   ready: Ready,
   cursor: ArchiveCursor,
-  o: { startDate: number; lookbackMs: number; stateOf: (c: ArchiveCursor) => Record<string, unknown> | undefined },
+  o: {
+    startDate: number;
+    lookbackMs: number;
+    stateOf: (c: ArchiveCursor) => Record<string, unknown> | undefined;
+    /**
+     * A first read (no cursor yet) is a snapshot: only records it delivered alive and that were archived after
+     * `floorMs` (the newest change seen before it began) are its deletes; the cursor starts past the whole bin.
+     */
+    first?: { floorMs: number; delivered: (id: string) => boolean };
+  },
 ): Observable<Page> {
   return defer(() => {
     const atMs = cursorMillis(cursor.archivedAt);
     const floorMs = atMs === undefined ? o.startDate : Math.max(o.startDate, atMs - o.lookbackMs);
     const from: ArchiveCursor = o.lookbackMs > 0 ? { archivedAt: cursor.archivedAt } : cursor;
+    const first = atMs === undefined ? o.first : undefined;
     let next = cursor;
     const step = (after: string | undefined): Observable<Step<string | undefined>> =>
       fetchListPage(ctx.transport, ctx.source.objectType, [["hs_object_id"]], after, true).pipe(
         map(({ records, after: more }) => {
-          const rows = archivedTombstones(records, from, floorMs);
-          next = advanceArchiveCursor(next, rows);
+          let rows = archivedTombstones(records, from, first ? first.floorMs : floorMs);
+          if (first) {
+            next = advanceArchiveCursor(next, archivedTombstones(records, {}, Number.NEGATIVE_INFINITY));
+            rows = rows.filter((t) => first.delivered(String(t.id)));
+          } else next = advanceArchiveCursor(next, rows);
           const page: Page = { stream: ctx.stream, records: rows };
           // Checkpoint the cursor only once the whole bin was read: it is in id order, not archive order.
           const state = o.stateOf(more ? cursor : next);
@@ -114,20 +127,4 @@ export function mergedTombstones(
     }
   }
   return out;
-}
-
-/**
- * Where the recycle bin stands now, without delivering anything: a first incremental read is a fresh snapshot, so
- * only records archived after it began are its deletes.
- */
-export function scanArchiveCursor(ctx: CrmContext): Observable<ArchiveCursor> {
-  const page = (after: string | undefined) =>
-    fetchListPage(ctx.transport, ctx.source.objectType, [["hs_object_id"]], after, true);
-  return page(undefined).pipe(
-    expand((p) => (p.after ? page(p.after) : EMPTY)),
-    reduce<{ records: Row[] }, ArchiveCursor>(
-      (cursor, p) => advanceArchiveCursor(cursor, archivedTombstones(p.records, {}, Number.NEGATIVE_INFINITY)),
-      {},
-    ),
-  );
 }
