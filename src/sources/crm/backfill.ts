@@ -130,14 +130,13 @@ export function readBackfill(
     };
     const sinkKeepsUp = () =>
       timing.fetches > 0 && timing.waits > 0 && timing.sinkMs / timing.waits < timing.fetchMs / timing.fetches;
-    const searchWorthIt = () => {
-      if (!searchOn) return false;
-      // HubSpot's count (less what was read) beats the id-density estimate: ids are spread unevenly. Search keeps
-      // reading while the list alone, at what its rolling window still grants, would need longer than the settle
-      // time: then the read ends at least that long after search's last answer, and the catch-up need not wait.
-      const left = plan.total !== undefined ? Math.max(0, plan.total - delivered) : space.totalRemaining();
-      return budgetOf("list").etaMs(left / LIST_PAGE_SIZE) > crmReadTuning.searchSettleMs;
-    };
+    /** Records left: HubSpot's count less what was read beats the id-density estimate (ids are spread unevenly). */
+    const recordsLeft = () => (plan.total !== undefined ? Math.max(0, plan.total - delivered) : space.totalRemaining());
+    /** Ms the list alone needs for what is left, at what its rolling window still grants. */
+    const listEtaMs = () => budgetOf("list").etaMs(recordsLeft() / LIST_PAGE_SIZE);
+    // Search keeps reading while the list alone would need longer than the settle time: then the read ends at
+    // least that long after search's last answer, and the catch-up need not wait.
+    const searchWorthIt = () => searchOn && listEtaMs() > crmReadTuning.searchSettleMs;
 
     const stateNow = (): Record<string, unknown> | undefined => {
       if (!plan.stateOf) return undefined;
