@@ -3,10 +3,16 @@ import {
   defer,
   firstValueFrom,
   from,
+  fromEvent,
   lastValueFrom,
   mergeMap,
+  NEVER,
   type Observable,
   type OperatorFunction,
+  of,
+  take,
+  takeUntil,
+  tap,
   toArray,
 } from "rxjs";
 import { HttpError, SourceError } from "./errors.js";
@@ -34,8 +40,11 @@ export interface PipelineEvents {
   log(level: "info" | "warn" | "error", message: string): void;
   /** A stream failed for good; the run goes on with the other streams unless the error is a config error. */
   streamError(stream: string, err: unknown): void | Promise<void>;
-  /** Records accepted by the sink, for progress displays. */
-  progress?(stream: string, records: number): void;
+  /**
+   * Records accepted by the sink, for progress displays; `total` is what HubSpot reports for the stream (or its
+   * current window) when it does.
+   */
+  progress?(stream: string, records: number, total?: number): void;
 }
 
 export interface PlannedStream {
@@ -60,12 +69,17 @@ export interface PipelineOptions {
   checkpointEveryMs: number;
   /** ...or once this many records were written since the last one. */
   checkpointEveryRecords: number;
+  /**
+   * Aborting stops every running stream after the page being written: it checkpoints the newest state its
+   * written records cover, reports INCOMPLETE and the summary `interrupted`; streams not started yet do not start.
+   */
+  signal?: AbortSignal;
 }
 
 export interface StreamSummary {
   stream: string;
   records: number;
-  status: "complete" | "skipped" | "failed";
+  status: "complete" | "skipped" | "failed" | "interrupted";
   reason?: string;
 }
 
@@ -122,6 +136,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   const { events, sink } = opts;
   const name = def.name;
   const warn = (m: string) => events.log("warn", m);
+  if (opts.signal?.aborted) return { stream: name, records: 0, status: "interrupted", reason: "not started" };
   await events.status(name, "STARTED");
 
   const missing = missingScopes(def, opts.grantedScopes);
@@ -141,6 +156,8 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   let sinceCheckpoint = 0;
   let lastCheckpointAt = Date.now();
   let pending: StreamState | undefined;
+  let total: number | undefined;
+  let interrupted = false;
   const gate = pageGate();
   const openedTables = new Set<string>();
   const mode = incremental ? "append" : "overwrite";
@@ -184,8 +201,20 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     }
     await lastValueFrom(
       pages.pipe(
+        // After the transforms, so trackState's end-of-stream state cannot slip out of an interrupted read.
+        takeUntil(
+          aborted(opts.signal).pipe(
+            tap(() => {
+              interrupted = true;
+            }),
+          ),
+        ),
         concatMap((page) =>
           defer(async () => {
+            if (opts.signal?.aborted) {
+              interrupted = true; // fetched but not written: its state must not be checkpointed
+              return;
+            }
             if (!running) {
               running = true;
               await events.status(name, "RUNNING");
@@ -197,7 +226,8 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
             }
             records += page.records.length;
             sinceCheckpoint += page.records.length;
-            events.progress?.(name, records);
+            total = page.total ?? total;
+            events.progress?.(name, records, total);
             if (page.state) pending = page.state;
             gate.written();
             const due =
@@ -208,6 +238,11 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
         toArray(),
       ),
     );
+    if (interrupted) {
+      await checkpoint(false);
+      await events.status(name, "INCOMPLETE");
+      return { stream: name, records, status: "interrupted", reason: "interrupted" };
+    }
     await checkpoint(true);
     await events.status(name, "COMPLETE");
     return { stream: name, records, status: "complete" };
@@ -225,6 +260,12 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     if (err instanceof SourceError && err.kind === "config") throw err;
     return { stream: name, records, status: "failed", reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Emits once the signal is aborted (at once if it already is); never without a signal. */
+function aborted(signal: AbortSignal | undefined): Observable<unknown> {
+  if (!signal) return NEVER;
+  return signal.aborted ? of(true) : fromEvent(signal, "abort").pipe(take(1));
 }
 
 function laterOf(startDate: number, cursor: unknown): unknown {
