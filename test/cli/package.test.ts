@@ -64,6 +64,12 @@ describe("the npm package installed from its tarball outside the repo", () => {
     expect(spec?.spec.documentationUrl).toBe(connectorSpecification.documentationUrl);
   });
 
+  it("runs through `npx source-hubspot` in the project that installed it", async () => {
+    const r = await run("npx", ["--no", "source-hubspot", "spec"], consumer);
+    expect(r.code).toBe(0);
+    expect(expectValidLines(r.stdout)[0]?.type).toBe("SPEC");
+  });
+
   it("carries the metadata npm shows: repository, homepage, bugs", () => {
     const installed = JSON.parse(
       readFileSync(join(consumer, "node_modules", "source-hubspot", "package.json"), "utf8"),
