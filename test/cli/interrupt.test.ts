@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimulatorHandle, startSimulator } from "../../src/simulator/index.js";
+import { expectValidLines } from "../helpers/protocol-validator.js";
 import { runCli, tempFiles } from "./run-cli.js";
 
 let sim: SimulatorHandle;
@@ -148,5 +149,50 @@ describe("interrupting a sync", () => {
     );
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).not.toMatch(/synced \d+ records/);
+  }, 120_000);
+});
+
+describe("interrupting a read", () => {
+  it("on SIGTERM emits the STATE of the records it emitted, marks the stream INCOMPLETE and exits 143", async () => {
+    const files = tempFiles({ "paced.json": config(20) });
+    const catalog = join(ROOT, "config/catalog.contacts-incremental.json");
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(ROOT, "src/cli.ts"),
+          "read",
+          "--config",
+          files["paced.json"] as string,
+          "--catalog",
+          catalog,
+        ],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] },
+      );
+      let out = "";
+      let sent = false;
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (!sent && (out.match(/"type":"RECORD"/g) ?? []).length >= 150) {
+          sent = true;
+          child.kill("SIGTERM");
+        }
+      });
+      child.on("error", reject);
+      child.on("close", (c) => resolve({ code: c, stdout: out }));
+    });
+    expect(code).toBe(143);
+    const msgs = expectValidLines(stdout) as Record<string, any>[];
+    const records = msgs.filter((m) => m.type === "RECORD");
+    expect(records.length).toBeLessThan(sim.portal.count("contacts"));
+    const lastRecord = msgs.findLastIndex((m) => m.type === "RECORD");
+    const lastState = msgs.findLastIndex((m) => m.type === "STATE");
+    expect(lastState).toBeGreaterThan(lastRecord);
+    expect(msgs[lastState]?.state.sourceStats.recordCount).toBe(records.length);
+    const statuses = msgs.filter((m) => m.type === "TRACE" && m.trace.type === "STREAM_STATUS");
+    expect(statuses.at(-1)?.trace.stream_status.status).toBe("INCOMPLETE");
+    expect(msgs.some((m) => m.type === "LOG" && /SIGTERM/.test(m.log.message))).toBe(true);
   }, 120_000);
 });
