@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
             type: "string",
             default: "small",
             choices: SCALES,
-            describe: "with --demo: the simulated portal's size (about 300 / 20,000 / 1,000,000 contacts)",
+            describe: "with --demo: the simulated portal's size (300 / 30,000 / 1,000,000 contacts)",
           })
           .option("checkpoint-seconds", {
             type: "string",
@@ -98,7 +98,11 @@ async function main(argv: string[]): Promise<number> {
             default: "500000",
             describe: "…or after this many records of a stream (≥ 1)",
             coerce: (v: string) => parseCount("--checkpoint-records", v),
-          }),
+          })
+          .epilog(
+            "Ctrl-C or SIGTERM finishes the pages being written, saves the state of what was written and exits " +
+              "130 / 143; a second one exits at once.",
+          ),
       (a) =>
         run(() =>
           syncCommand({
@@ -126,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
             type: "string",
             default: "small",
             choices: SCALES,
-            describe: "portal size (about 300 / 20,000 / 1,000,000 contacts)",
+            describe: "portal size (300 / 30,000 / 1,000,000 contacts)",
           })
           .option("contacts", { type: "number", describe: "exact number of contacts (overrides --scale for them)" })
           .option("tier", {
