@@ -75,6 +75,7 @@ export class ProgressBoard {
     line.endedAt = at;
   }
 
+  /** Streams that ended, complete or not. */
   done(): number {
     let n = 0;
     for (const s of this.streams.values()) if (s.phase === "done" || s.phase === "incomplete") n++;
@@ -89,12 +90,12 @@ export class ProgressBoard {
 
   /** Records/s of one stream (or the whole run) over the last {@link RATE_WINDOW_MS}, as of `now`. */
   rate(now: number, name?: string): number {
-    const line = name === undefined ? undefined : this.streams.get(name);
-    if (line && line.phase !== "running") return 0;
-    return windowRate(line ? line.samples : this.overall, now);
+    if (name === undefined) return windowRate(this.overall, now);
+    const line = this.streams.get(name);
+    return line?.phase === "running" ? windowRate(line.samples, now) : 0;
   }
 
-  /** Names, widest first, for column alignment. */
+  /** Width of the name column: the longest stream name, within 6–48 characters. */
   nameWidth(): number {
     let w = 6;
     for (const name of this.streams.keys()) w = Math.max(w, name.length);

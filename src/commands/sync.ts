@@ -68,7 +68,7 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
 }
 
 /** The state file a sync uses: `--state`, else `<out>/state.json`, none with `--no-state`. */
-export function statePathOf(inputs: Pick<SyncInputs, "statePath" | "out">): string | undefined {
+function statePathOf(inputs: Pick<SyncInputs, "statePath" | "out">): string | undefined {
   if (inputs.statePath === false) return undefined;
   return inputs.statePath || join(inputs.out, "state.json");
 }
