@@ -1,7 +1,7 @@
 /**
- * The bench harness: runs every question's script (ceiling, cpu-path, memory, incremental-cost) one after another
- * in this process's order, prints a results table, and exits non-zero only when a bench crashed or returned no
- * report — never because a goal was missed (the table says that).
+ * The bench harness: runs every question's script (ceiling, cpu-path, memory, incremental-cost, streamed-body) one
+ * after another in this process's order, prints a results table, and exits non-zero only when a bench crashed or
+ * returned no report — never because a goal was missed (the table says that).
  *
  * Data and method: see each script's header; all figures of one row come from the same run of its script.
  *
@@ -59,6 +59,10 @@ const BENCHES: Bench[] = [
   {
     name: "incremental-cost",
     run: async (smoke, log) => (await import("./incremental-cost.js")).run({ smoke, log }),
+  },
+  {
+    name: "streamed-body",
+    run: async (smoke, log) => (await import("./streamed-body.js")).run({ smoke, log }),
   },
 ];
 

@@ -15,7 +15,7 @@ import {
   tap,
   toArray,
 } from "rxjs";
-import { HttpError, SourceError } from "./errors.js";
+import { SourceError } from "./errors.js";
 import { castTypes } from "./operators/cast-types.js";
 import { filterByCursor } from "./operators/filter-by-cursor.js";
 import { splitChildren } from "./operators/split-children.js";
@@ -27,6 +27,7 @@ import type { PropertyCatalog, PropertyDef } from "./sources/properties.js";
 import { pageGate } from "./sources/pull.js";
 import { readStream } from "./sources/read-stream.js";
 import { streamColumns } from "./sources/schema.js";
+import { missingScopes } from "./sources/scopes.js";
 import type { StreamDef, SyncMode } from "./sources/stream-def.js";
 import type { Transport } from "./sources/transport.js";
 
@@ -81,23 +82,6 @@ export interface StreamSummary {
   records: number;
   status: "complete" | "skipped" | "failed" | "interrupted";
   reason?: string;
-}
-
-/**
- * Scopes HubSpot has renamed or split over time: holding any alternative satisfies the requirement,
- * so a token granted the newer granular scope is not refused a stream (a false skip loses data).
- */
-const SCOPE_ALTERNATIVES: Record<string, readonly string[]> = {
-  tickets: ["crm.objects.tickets.read"],
-  "e-commerce": ["crm.objects.products.read", "crm.objects.line_items.read"],
-  "crm.objects.custom.read": ["crm.objects.custom.highly_sensitive.read.v2", "crm.objects.custom.sensitive.read.v2"],
-  "sales-email-read": [],
-};
-
-/** Missing scopes of a stream, given what the token was granted (undefined: unknown, rely on 403s). */
-export function missingScopes(def: StreamDef, granted: ReadonlySet<string> | undefined): string[] {
-  if (!granted) return [];
-  return def.scopes.filter((s) => !granted.has(s) && !(SCOPE_ALTERNATIVES[s] ?? []).some((a) => granted.has(a)));
 }
 
 function typesOf(props: readonly PropertyDef[]): Record<string, string> {
@@ -185,7 +169,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     let pages: Observable<Page> = readStream(
       def,
       {
-        transport: opts.transport,
+        transport: opts.transport.forStream(name),
         properties: opts.properties,
         syncMode,
         state,
@@ -248,7 +232,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     return { stream: name, records, status: "complete" };
   } catch (err) {
     // A 403, or a 404 before any record (the account has no such API), means nothing to read here: skip.
-    const absent = err instanceof HttpError && err.failure.status === 404 && records === 0;
+    const absent = err instanceof SourceError && err.code === "NOT_FOUND" && records === 0;
     if ((err instanceof SourceError && err.kind === "permission") || absent) {
       warn(`stream ${name} skipped: ${err.message}`);
       await Promise.resolve(events.state(name, planned.state ?? {}, 0)).catch(() => {});

@@ -104,7 +104,7 @@ export class HubSpotSource {
         (s) => typeof s?.name === "string" && typeof s?.objectTypeId === "string",
       );
     } catch (err) {
-      if (err instanceof HttpError && (err.kind === "permission" || err.failure.status === 404)) {
+      if (err instanceof HttpError && (err.code === "MISSING_SCOPES" || err.code === "NOT_FOUND")) {
         this.hooks.log("warn", `custom objects not discovered: ${err.message}`);
         return [];
       }
@@ -160,7 +160,7 @@ export class HubSpotSource {
       );
       return { ok: true };
     } catch (err) {
-      if (err instanceof HttpError && err.kind === "permission") return { ok: true };
+      if (err instanceof HttpError && err.code === "MISSING_SCOPES") return { ok: true };
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
   }

@@ -1,27 +1,53 @@
 import { describe, expect, it } from "vitest";
-import { classify, exitCodeOf, HttpError, requiredScopesOf, SourceError } from "../src/errors.js";
+import {
+  classify,
+  classifyNetworkFailure,
+  exitCodeOf,
+  HttpError,
+  requiredScopesOf,
+  SourceError,
+} from "../src/errors.js";
+
+// What each status means is tested through the transport itself (test/sources/transport.test.ts); here only the
+// pure parts a local server cannot reach: DNS failures and dates.
+describe("classifyNetworkFailure", () => {
+  const context = { route: "GET /crm/v3/objects/contacts", host: "api.hubapi.com" };
+  const failure = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+  it.each([
+    ["ENOTFOUND", false, "HOST_UNREACHABLE", "config"],
+    ["EAI_AGAIN", false, "HOST_UNREACHABLE", "config"],
+    ["ECONNREFUSED", false, "HOST_UNREACHABLE", "config"],
+    ["ERR_SSL_WRONG_VERSION_NUMBER", false, "HOST_UNREACHABLE", "config"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", false, "HOST_UNREACHABLE", "config"],
+    ["ECONNRESET", false, "NETWORK", "transient"],
+    ["ENOTFOUND", true, "NETWORK", "transient"],
+    ["ECONNREFUSED", true, "NETWORK", "transient"],
+  ] as const)("%s (HubSpot answered before: %s) → %s", (code, answeredBefore, expected, kind) => {
+    const err = classifyNetworkFailure(failure(code), { ...context, answeredBefore });
+    expect([err.code, err.kind]).toEqual([expected, kind]);
+  });
+
+  it("names the host of an unreachable HubSpot in one line", () => {
+    const err = classifyNetworkFailure(failure("ENOTFOUND"), { ...context, answeredBefore: false });
+    expect(err.message).toContain("api.hubapi.com");
+    expect(err.message).not.toContain("\n");
+  });
+
+  it("says a timed-out call got no answer within the timeout", () => {
+    const abort = Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+    const err = classifyNetworkFailure(abort, { ...context, answeredBefore: true, timeoutMs: 30_000 });
+    expect(err.message).toContain("no answer within 30 s");
+  });
+});
 
 describe("classify", () => {
-  it.each([
-    [200, "private-app", "ok", "ok"],
-    [207, "oauth", "ok", "ok"],
-    [401, "private-app", "fail", "config"],
-    [401, "oauth", "refresh-and-retry", "config"],
-    [403, "private-app", "skip-stream", "permission"],
-    [429, "oauth", "retry", "transient"],
-    [500, "private-app", "retry", "transient"],
-    [502, "private-app", "retry", "transient"],
-    [503, "oauth", "retry", "transient"],
-    [504, "oauth", "retry", "transient"],
-    [530, "private-app", "fail", "config"],
-    [400, "private-app", "fail", "api"],
-    [404, "private-app", "fail", "api"],
-    [414, "private-app", "fail", "api"],
-    ["network", "private-app", "retry", "transient"],
-  ] as const)("%s with %s auth → %s (%s)", (status, auth, action, kind) => {
-    const c = classify(status, auth);
-    expect(c.action).toBe(action);
-    expect(c.kind).toBe(kind);
+  it("reads a Retry-After HTTP date against the answer's arrival", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const headers = new Headers({ "Retry-After": "Thu, 01 Jan 2026 00:00:07 GMT" });
+    const outcome = classify(429, {}, "private-app", { route: "GET /x", headers, now });
+    expect(outcome.code).toBe("RATE_LIMITED");
+    expect("error" in outcome && outcome.error.failure.retryAfterMs).toBe(7_000);
   });
 });
 

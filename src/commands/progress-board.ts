@@ -5,15 +5,8 @@
 import type { StreamSummary } from "../pipeline.js";
 import type { TransportStats } from "../sources/transport.js";
 
-/** Per-stream request counts, as the transport reports them once it counts per stream. */
-export interface StreamRequestStats {
-  requests: number;
-  rateLimited: number;
-  retries: number;
-}
-
-/** Transport stats, with the per-stream breakdown when the transport has one. */
-export type RunStats = TransportStats & { byStream?: Record<string, StreamRequestStats | undefined> };
+/** What the transport counted; a stream it has no counts for shows "–". */
+export type RunStats = TransportStats;
 
 /**
  * Records/s over the last 10 s: HubSpot's rolling window, so a rate read between two windows of the rate limit

@@ -10,6 +10,9 @@ export const ALL_SCOPES = [
   "oauth",
   "crm.objects.contacts.read",
   "crm.objects.companies.read",
+  // Write scopes only for the merge endpoint tests drive (the connector never writes).
+  "crm.objects.contacts.write",
+  "crm.objects.companies.write",
   "crm.objects.deals.read",
   "crm.objects.line_items.read",
   "crm.objects.goals.read",

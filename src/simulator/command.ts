@@ -25,6 +25,8 @@ export interface SimulateCommandOptions {
   faults?: string;
   /** "50-150" (ms) or a single number. */
   latencyMs?: string;
+  /** Search latency = latencyMs × this (default 1). */
+  searchLatencyFactor?: number;
   rateLimits?: boolean;
   searchIndexLagMs?: number;
   now?: string;
@@ -114,6 +116,7 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<void> 
     tier,
     faults: parseFaults(o.faults),
     latencyMs: parseLatency(o.latencyMs),
+    searchLatencyFactor: o.searchLatencyFactor,
     rateLimits: o.rateLimits,
     searchIndexLagMs: o.searchIndexLagMs,
     now: o.now,

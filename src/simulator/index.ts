@@ -64,6 +64,12 @@ export function resolveCounts(seed: number, opts: SimulatorOptions): Record<stri
   return out;
 }
 
+function validFactor(f: number | undefined): number {
+  if (f === undefined) return 1;
+  if (!(Number.isFinite(f) && f >= 0)) throw new Error(`invalid searchLatencyFactor: ${f}`);
+  return f;
+}
+
 /** Builds the portal alone (no server), e.g. for benchmarks and generators. */
 export function createPortal(opts: SimulatorOptions = {}): Portal {
   const seed = opts.seed ?? 1;
@@ -128,6 +134,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     faults: new FaultPlan(opts.faults ?? [], seed),
     stats,
     latencyMs: opts.latencyMs,
+    searchLatencyFactor: validFactor(opts.searchLatencyFactor),
     maxRequestTargetLength: opts.maxRequestTargetLength ?? 16_300,
   });
   // Node's default 16 KiB header cap would answer long URLs with 431 before HubSpot's 414 rule applies.

@@ -27,6 +27,7 @@ export interface ObjectTypeDef {
   custom?: { id: string; shortName: string; fullyQualifiedName: string; labels: { singular: string; plural: string } };
 }
 
+/** Every engagement object's spec (CRM/Calls, Emails, Meetings, Notes, Tasks) secures reads by the contacts scope. */
 const ENG_SCOPES = ["crm.objects.contacts.read"];
 const ENG_DEFAULT = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"];
 
@@ -86,7 +87,8 @@ const ROWS: Row[] = [
     name: "tickets",
     id: "0-5",
     singular: "ticket",
-    scopes: ["tickets"],
+    // `crm.objects.tickets.read` kept for the connector's benefit of the doubt (see src/sources/scopes.ts).
+    scopes: ["tickets", "crm.objects.tickets.read"],
     defaults: [
       "content",
       "hs_pipeline",
@@ -105,7 +107,7 @@ const ROWS: Row[] = [
     name: "products",
     id: "0-7",
     singular: "product",
-    scopes: ["e-commerce"],
+    scopes: ["e-commerce", "crm.objects.products.read"],
     defaults: ["name", "description", "price", "createdate", "hs_lastmodifieddate", "hs_object_id"],
     counts: [40, 500, 5000],
     share: 0.1,
@@ -145,7 +147,7 @@ const ROWS: Row[] = [
     id: "0-128",
     singular: "deal_split",
     aliases: ["deal_splits", "dealsplit", "dealsplits"],
-    scopes: ["crm.objects.deals.read"],
+    scopes: ["crm.objects.deals.read", "crm.dealsplits.read_write"],
     created: "hs_createdate",
     defaults: ENG_DEFAULT,
     counts: [50, 2000, 30_000],
@@ -164,7 +166,7 @@ const ROWS: Row[] = [
       name,
       id,
       singular,
-      scopes: name === "emails" ? ["crm.objects.contacts.read", "sales-email-read"] : ENG_SCOPES,
+      scopes: ENG_SCOPES,
       created: "hs_createdate",
       defaults: ENG_DEFAULT,
       counts: [...counts],
@@ -201,7 +203,11 @@ export function buildObjectTypes(seed: number, portalId: number): ObjectTypeDef[
       singular: short,
       assocName: short,
       aliases: [short, `p${portalId}_${short}`],
-      scopes: ["crm.objects.custom.read"],
+      scopes: [
+        "crm.objects.custom.read",
+        "crm.objects.custom.sensitive.read.v2",
+        "crm.objects.custom.highly_sensitive.read.v2",
+      ],
       createdProp: "hs_createdate",
       modifiedProp: "hs_lastmodifieddate",
       defaultProps: ENG_DEFAULT,

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   /** Uniform extra latency per response, [min, max] ms. */
   latencyMs?: [number, number];
+  /** Search responses wait `latencyMs` × this (default 1): HubSpot's search answers slower than list. */
+  searchLatencyFactor?: number;
   /** When > 0, changes younger than this (simulated or wall clock) are not yet visible to search. */
   searchIndexLagMs?: number;
   oauth?: { accessTokenTtlSec?: number; rotateRefreshToken?: boolean };

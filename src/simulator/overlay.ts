@@ -11,6 +11,8 @@ export interface Version {
   set?: Record<string, string | null>;
   created?: boolean;
   archived?: boolean;
+  /** Merged away: the record is gone from list, archived list and search (its id redirects to the survivor). */
+  removed?: boolean;
 }
 
 /** The folded state of a record's versions. */
@@ -53,6 +55,7 @@ export function fold(versions: readonly Version[], isBase: boolean, visible?: Ve
       st.archived = true;
       st.archivedAt = v.at;
     }
+    if (v.removed) st.exists = false;
   }
   return st;
 }

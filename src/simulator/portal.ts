@@ -17,6 +17,9 @@ import { hashKeys, mix32, unit } from "./rng.js";
 import { type PropPlan, TypeData } from "./type-data.js";
 import type { PortalView, SimObject } from "./types.js";
 
+/** The property HubSpot lists merged-away ids in, on the record they were merged into. */
+export const MERGED_IDS = "hs_merged_object_ids";
+
 export interface PortalInit {
   seed: number;
   /** Seeded record count per canonical type name. */
@@ -53,6 +56,8 @@ export class Portal implements PortalView {
   private readonly muts = new Map<string, Map<number, Mutated>>();
   private readonly created = new Map<string, number>();
   private readonly pairs = new Map<string, AssocPair>();
+  /** Per type: merged-away id → the id it was merged into (which may itself be merged later). */
+  private readonly mergedInto = new Map<string, Map<string, string>>();
   private readonly env: GenEnv;
 
   constructor(init: PortalInit) {
@@ -152,7 +157,7 @@ export class Portal implements PortalView {
     const seededUpdated = td.updatedAt(index);
     return {
       index,
-      exists: true,
+      exists: st?.exists ?? true,
       archived: baseArchived || !!st?.archived,
       createdAt: td.createdAt(index, seededUpdated),
       updatedAt: st?.updatedAt ?? seededUpdated,
@@ -193,6 +198,17 @@ export class Portal implements PortalView {
   indexOf(td: TypeData, id: string): number {
     const i = td.ids.indexOf(id);
     return i >= 0 && i < this.total(td) ? i : -1;
+  }
+
+  /**
+   * Index of the record an id stands for now: the id itself, or — for an id merged away — the record it was
+   * merged into (HubSpot keeps old ids pointing at the merged record). -1 when none.
+   */
+  currentIndexOf(td: TypeData, id: string): number {
+    const aliases = this.mergedInto.get(td.def.name);
+    let cur = id;
+    for (let hops = 0; aliases?.has(cur) && hops < 64; hops++) cur = aliases.get(cur)!;
+    return this.indexOf(td, cur);
   }
 
   // ---- PortalView --------------------------------------------------------------------------------
@@ -309,6 +325,60 @@ export class Portal implements PortalView {
     const i = this.requireIndex(td, id);
     this.mut(td, i).push({ at, wallAt: Date.now(), archived: true });
     this.version++;
+  }
+
+  /**
+   * Merges `mergedId` into `primaryId` as HubSpot merges contacts and companies: a NEW record (new id) takes
+   * the primary's property values, the secondary's filling the primary's blanks; both originals vanish from
+   * list, archived list and search, and their ids redirect to the new record on GET and batch read; the new
+   * record's `hs_merged_object_ids` lists every id merged into it (semicolon-separated). `keepPrimaryId` gives
+   * HubSpot's behaviour before its 2024 change: the primary survives under its own id with those values, its
+   * last-modified time bumped to `at`. Associations are not carried over. Returns the surviving record.
+   */
+  merge(
+    type: string,
+    primaryId: string,
+    mergedId: string,
+    at = this.clock,
+    opts: { keepPrimaryId?: boolean } = {},
+  ): SimObject {
+    const td = this.typeData(type);
+    if (!td.specByName.has(MERGED_IDS)) throw new Error(`${td.def.name} records cannot be merged here`);
+    if (primaryId === mergedId) throw new Error("a record cannot be merged into itself");
+    const pi = this.requireIndex(td, primaryId);
+    const mi = this.requireIndex(td, mergedId);
+    const [p, m] = [pi, mi].map((i) => {
+      const st = this.state(td, i);
+      if (st.archived) throw new Error(`${td.def.name} record ${td.ids.id(i)} is archived`);
+      return this.toSimObject(td, st);
+    }) as [SimObject, SimObject];
+    const derived = new Set(td.specs.filter((s) => ["id", "created", "modified"].includes(s.gen)).map((s) => s.name));
+    const props: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(p.properties)) {
+      if (!derived.has(k)) props[k] = v === null || v === "" ? (m.properties[k] ?? v) : v;
+    }
+    const ids = (o: SimObject) => (o.properties[MERGED_IDS] ?? "").split(";").filter(Boolean);
+    const wallAt = Date.now();
+    const aliases = this.mergedInto.get(td.def.name) ?? new Map<string, string>();
+    this.mergedInto.set(td.def.name, aliases);
+    if (opts.keepPrimaryId) {
+      // Only what changes on the primary gets a new version (its property history stays truthful).
+      const changed: Record<string, string | null> = {};
+      for (const [k, v] of Object.entries(props)) if (v !== p.properties[k]) changed[k] = v;
+      changed[MERGED_IDS] = [...new Set([...ids(p), ...ids(m), mergedId])].join(";");
+      this.mut(td, pi).push({ at, wallAt, set: changed });
+      this.mut(td, mi).push({ at, wallAt, removed: true });
+      aliases.set(mergedId, primaryId);
+      this.version++;
+      return this.toSimObject(td, this.state(td, pi));
+    }
+    props[MERGED_IDS] = [...new Set([...ids(p), ...ids(m), primaryId, mergedId])].join(";");
+    const survivor = this.create(td.def.name, props, at);
+    for (const i of [pi, mi]) this.mut(td, i).push({ at, wallAt, removed: true });
+    aliases.set(primaryId, survivor.id);
+    aliases.set(mergedId, survivor.id);
+    this.version++;
+    return survivor;
   }
 
   /** Updates many records to the SAME millisecond; `ids` or the first `count` live records spread over the id range. */

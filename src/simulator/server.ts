@@ -22,10 +22,26 @@ export interface ServerDeps {
   faults: FaultPlan;
   stats: StatsRecorder;
   latencyMs?: [number, number];
+  /** Multiplies the latency of search responses. */
+  searchLatencyFactor: number;
   maxRequestTargetLength: number;
 }
 
 const JSON_TYPE = "application/json;charset=utf-8";
+
+/**
+ * The extra latency of one response: uniform in `range` by `u` ∈ [0, 1), times `searchFactor` for search
+ * (HubSpot's search answers slower than list, and the bench asks how the reader copes).
+ */
+export function responseDelayMs(
+  range: [number, number] | undefined,
+  cls: LimitClass | undefined,
+  searchFactor: number,
+  u: number,
+): number {
+  if (!range || range[1] <= 0) return 0;
+  return (range[0] + u * (range[1] - range[0])) * (cls === "search" ? searchFactor : 1);
+}
 
 /** Builds the node:http request listener. */
 export function createListener(deps: ServerDeps) {
@@ -86,7 +102,7 @@ export function createListener(deps: ServerDeps) {
     return json(429, body, route, n, h);
   };
 
-  async function handle(req: IncomingMessage, n: number): Promise<Out> {
+  async function handle(req: IncomingMessage, n: number): Promise<Out & { cls?: LimitClass }> {
     const target = req.url ?? "/";
     if (target.length > deps.maxRequestTargetLength) {
       return {
@@ -217,7 +233,7 @@ export function createListener(deps: ServerDeps) {
         : json(result.status, result.body, routeKey, n, headers);
     if (result.status === 404 && path.includes("/v1/")) out.headers["X-HubSpot-NotFound"] = "true";
     if (fault) out.fault = fault;
-    return out;
+    return { ...out, cls };
   }
 
   function errorFault(
@@ -274,8 +290,8 @@ export function createListener(deps: ServerDeps) {
     const n = ++requestNo;
     handle(req, n)
       .then(async (out) => {
-        const lat = deps.latencyMs;
-        if (lat && lat[1] > 0) await sleep(lat[0] + unit(hash2(seedMix ^ 0x1a7, n)) * (lat[1] - lat[0]));
+        const ms = responseDelayMs(deps.latencyMs, out.cls, deps.searchLatencyFactor, unit(hash2(seedMix ^ 0x1a7, n)));
+        if (ms > 0) await sleep(ms);
         await send(res, out);
         deps.stats.record(out.route, out.status, out.body.length, { fault: !!out.fault });
       })

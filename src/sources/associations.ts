@@ -3,6 +3,9 @@ import { HttpError } from "../errors.js";
 import type { Row } from "./page.js";
 import type { Transport } from "./transport.js";
 
+/** Refusals that cost one association type, not the stream. */
+const SKIPPABLE: ReadonlySet<string> = new Set(["MISSING_SCOPES", "NOT_FOUND", "BAD_REQUEST", "API_ERROR"]);
+
 /** HubSpot's v4 association batch read accepts at most 1,000 ids per call. */
 export const ASSOCIATION_BATCH = 1_000;
 
@@ -73,8 +76,9 @@ export function attachAssociations(
     toTypes.map((toType) =>
       readAssociations(transport, fromType, toType, ids).pipe(
         catchError((err) => {
-          // A missing scope or an association pair HubSpot does not know must not cost the records themselves.
-          if (err instanceof HttpError && (err.kind === "permission" || err.kind === "api")) {
+          // A missing scope or an association pair HubSpot does not know must not cost the records themselves;
+          // a used-up daily limit fails the stream like any other call.
+          if (err instanceof HttpError && SKIPPABLE.has(err.code)) {
             onForbidden(toType, err);
             return of(undefined);
           }

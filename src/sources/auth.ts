@@ -1,4 +1,4 @@
-import { describeHubSpotBody, HttpError, SourceError } from "../errors.js";
+import { classify, describeHubSpotBody, HttpError, SourceError } from "../errors.js";
 
 export type Credentials =
   | { kind: "private-app"; accessToken: string }
@@ -6,6 +6,8 @@ export type Credentials =
 
 /** Something that can POST a form and return status + parsed JSON (the transport's raw fetch). */
 export type FormPoster = (path: string, form: Record<string, string>) => Promise<{ status: number; body: unknown }>;
+
+const TOKEN_ROUTE = "POST /oauth/v1/token";
 
 /** Refresh up to this long before HubSpot says the access token expires (HubSpot tokens live 30 min). */
 const EARLY_REFRESH_MS = 5 * 60_000;
@@ -58,10 +60,11 @@ export class Auth {
       refresh_token: c.refreshToken,
     });
     const b = (body ?? {}) as Record<string, unknown>;
-    if (status >= 500 || status === 429) {
+    // The one status table says whether trying again can help (429, 5xx, 408); any other refusal is final.
+    if (classify(status, body, "oauth", { route: TOKEN_ROUTE }).action === "retry") {
       throw new HttpError(`OAuth token refresh failed with HTTP ${status}`, "AUTH_REFRESH", "transient", {
         status,
-        route: "POST /oauth/v1/token",
+        route: TOKEN_ROUTE,
         body,
       });
     }
@@ -71,7 +74,7 @@ export class Auth {
         `HubSpot refused the OAuth refresh token (${why}); re-authenticate and update client_id, client_secret and refresh_token`,
         "AUTH_REFRESH_REJECTED",
         "config",
-        { status, route: "POST /oauth/v1/token" },
+        { status, route: TOKEN_ROUTE },
       );
     }
     this.accessToken = b.access_token;

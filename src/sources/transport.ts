@@ -1,19 +1,11 @@
 import http from "node:http";
 import https from "node:https";
 import fetch, { type Response as FetchResponse } from "node-fetch";
-import { defer, from, type Observable } from "rxjs";
-import {
-  type Classification,
-  classify,
-  describeHubSpotBody,
-  HttpError,
-  isTransient,
-  NetworkError,
-  requiredScopesOf,
-  type SourceError,
-} from "../errors.js";
+import { asyncScheduler, defer, from, type Observable, type SchedulerLike } from "rxjs";
+import { classify, classifyNetworkFailure, HttpError, isTransient } from "../errors.js";
 import { createRateBudget, type RateBudget, rateLimit } from "../operators/rate-limit.js";
 import { retryBackoff } from "../operators/retry-backoff.js";
+import { redact } from "../redact.js";
 import type { Auth } from "./auth.js";
 
 /** Which HubSpot budget a request draws from: search and association batch reads are exempt from the 10-s one. */
@@ -29,6 +21,11 @@ export interface RequestSpec {
   budget: BudgetClass;
   /** Total attempts for this call (default: the transport's); 1–2 for calls whose failure is not fatal. */
   attempts?: number;
+  /**
+   * Checks a parsed 2xx body inside the retried attempt: a description of what is wrong (e.g. "`results` is not
+   * an array"), or undefined when the body is usable. A problem is a transient MALFORMED_RESPONSE.
+   */
+  validate?: (body: unknown) => string | undefined;
 }
 
 export interface HubSpotResponse<T = unknown> {
@@ -46,14 +43,25 @@ export interface TransportOptions {
   maxAttempts?: number;
   log?: (level: "info" | "warn", message: string) => void;
   random?: () => number;
+  /** Clock and timers of retries and budgets. @default asyncScheduler */
+  scheduler?: SchedulerLike;
 }
 
-export interface TransportStats {
+/** One stream's share of the traffic. */
+export interface StreamTraffic {
+  /** HTTP calls sent, retries and redirect hops included. */
   requests: number;
-  byBudget: Record<BudgetClass, number>;
+  /** Answers with HTTP 429. */
   rateLimited: number;
   retries: number;
+}
+
+export interface TransportStats extends StreamTraffic {
+  byBudget: Record<BudgetClass, number>;
+  /** Response body bytes received (after decompression). */
   bytes: number;
+  /** Traffic of the views made by {@link Transport.forStream}, by stream name. */
+  byStream: Record<string, StreamTraffic>;
 }
 
 /**
@@ -73,47 +81,99 @@ export function encodeQuery(query: Record<string, QueryValue> = {}): string {
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
+/** What every view of one transport shares: sockets, budgets, counters, and whether HubSpot answered yet. */
+interface Shared {
+  agent: http.Agent;
+  budgets: Record<"standard" | "search", RateBudget>;
+  counters: Omit<TransportStats, "byStream">;
+  byStream: Map<string, StreamTraffic>;
+  answered: boolean;
+}
+
+/** A response body as read: parsed JSON (or the text of a non-JSON error page) and what is wrong with it. */
+interface Answer {
+  body: unknown;
+  problem?: string;
+}
+
 /**
  * The only Promise → Observable edge: one HubSpot call = one cold Observable that waits for its rate
- * budget, fetches over keep-alive, classifies the outcome, refreshes OAuth once on 401 and retries
- * transient failures with `Retry-After` or jittered backoff.
+ * budget, fetches over keep-alive, lets {@link classify} decide what the answer means, and acts on it: follows a
+ * same-origin redirect, refreshes OAuth once on 401, retries transient failures with `Retry-After` or jittered
+ * backoff, and throws any other error exactly as classified.
  */
 export class Transport {
   readonly budgets: Record<"standard" | "search", RateBudget>;
-  private readonly agent: http.Agent;
-  private readonly counters: TransportStats = {
-    requests: 0,
-    byBudget: { standard: 0, search: 0, exempt: 0 },
-    rateLimited: 0,
-    retries: 0,
-    bytes: 0,
-  };
+  private readonly shared: Shared;
+  /** This view's stream counters; undefined on the root transport. */
+  private readonly traffic?: StreamTraffic;
+  private readonly scheduler: SchedulerLike;
+  private readonly origin: string;
 
-  constructor(readonly options: TransportOptions) {
-    const secure = options.baseUrl.startsWith("https:");
-    this.agent = secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 32 })
-      : new http.Agent({ keepAlive: true, maxSockets: 32 });
-    this.budgets = {
-      standard: createRateBudget({
-        name: "ten-secondly",
-        max: options.requestsPer10s,
-        windowMs: 10_000 + WINDOW_SLACK_MS.standard,
-      }),
-      search: createRateBudget({
-        name: "search",
-        max: options.searchPerSecond,
-        windowMs: 1_000 + WINDOW_SLACK_MS.search,
-      }),
-    };
+  /** @param view - internal to {@link Transport.forStream}: share another transport's state, tagged by stream. */
+  constructor(
+    readonly options: TransportOptions,
+    view?: { of: Transport; stream: string },
+  ) {
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.origin = new URL(options.baseUrl).origin;
+    if (view) {
+      this.shared = view.of.shared;
+      let traffic = this.shared.byStream.get(view.stream);
+      if (!traffic) {
+        traffic = { requests: 0, rateLimited: 0, retries: 0 };
+        this.shared.byStream.set(view.stream, traffic);
+      }
+      this.traffic = traffic;
+    } else {
+      const secure = options.baseUrl.startsWith("https:");
+      this.shared = {
+        agent: secure
+          ? new https.Agent({ keepAlive: true, maxSockets: 32 })
+          : new http.Agent({ keepAlive: true, maxSockets: 32 }),
+        budgets: {
+          standard: createRateBudget({
+            name: "ten-secondly",
+            max: options.requestsPer10s,
+            windowMs: 10_000 + WINDOW_SLACK_MS.standard,
+            scheduler: this.scheduler,
+          }),
+          search: createRateBudget({
+            name: "search",
+            max: options.searchPerSecond,
+            windowMs: 1_000 + WINDOW_SLACK_MS.search,
+            scheduler: this.scheduler,
+          }),
+        },
+        counters: {
+          requests: 0,
+          byBudget: { standard: 0, search: 0, exempt: 0 },
+          rateLimited: 0,
+          retries: 0,
+          bytes: 0,
+        },
+        byStream: new Map(),
+        answered: false,
+      };
+    }
+    this.budgets = this.shared.budgets;
+  }
+
+  /** The same transport (budgets, sockets, counters), counting its calls under `stream` as well. */
+  forStream(stream: string): Transport {
+    return new Transport(this.options, { of: this, stream });
   }
 
   stats(): TransportStats {
-    return { ...this.counters, byBudget: { ...this.counters.byBudget } };
+    const c = this.shared.counters;
+    const byStream: Record<string, StreamTraffic> = {};
+    for (const [name, t] of this.shared.byStream) byStream[name] = { ...t };
+    return { ...c, byBudget: { ...c.byBudget }, byStream };
   }
 
+  /** Closes the shared sockets (of every view). */
   close(): void {
-    this.agent.destroy();
+    this.shared.agent.destroy();
   }
 
   /** One HubSpot call as a cold Observable of its 2xx response. */
@@ -126,10 +186,12 @@ export class Transport {
         baseDelayMs: 500,
         maxDelayMs: 60_000,
         random: this.options.random,
+        scheduler: this.scheduler,
         isRetryable: isTransient,
         retryAfterMs: (err) => (err instanceof HttpError ? err.failure.retryAfterMs : undefined),
         onRetry: (err, attempt, delayMs) => {
-          this.counters.retries++;
+          this.shared.counters.retries++;
+          if (this.traffic) this.traffic.retries++;
           const what = err instanceof Error ? err.message : String(err);
           this.options.log?.("warn", `${what}; retry ${attempt} in ${Math.round(delayMs)} ms`);
         },
@@ -137,100 +199,87 @@ export class Transport {
     );
   }
 
-  /** POST a form without auth (OAuth token endpoint), retried like any call. */
+  /** POST a form without auth (OAuth token endpoint); the caller decides what the status means. */
   async postForm(path: string, form: Record<string, string>): Promise<{ status: number; body: unknown }> {
-    const res = await this.fetchRaw("POST", path, {
+    const route = `POST ${path}`;
+    const res = await this.fetchRaw(route, this.options.baseUrl + path, {
+      method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
     });
-    return { status: res.status, body: await readBody(res, `POST ${path}`).catch(() => undefined) };
+    return { status: res.status, body: (await this.read(res, route)).body };
   }
 
   private async attempt<T>(spec: RequestSpec): Promise<HubSpotResponse<T>> {
     const { auth } = this.options;
-    const route = `${spec.method} ${spec.path}`;
+    let url = this.options.baseUrl + spec.path + encodeQuery(spec.query);
+    let method: string = spec.method;
+    let json = spec.json;
+    let redirects = 0;
     // A token that expired while other calls were in flight may be replaced by one that expires too before this
     // call retries (concurrent pagers make that window real): refresh again only when a different token failed.
     let rejected: string | undefined;
-    for (let refreshes = 0; ; refreshes++) {
+    let refreshes = 0;
+    for (;;) {
       const token = await auth.token();
-      const res = await this.fetchRaw(spec.method, spec.path + encodeQuery(spec.query), {
+      // Token-info paths carry the token itself: it must not reach any message.
+      const route = redact(`${spec.method} ${spec.path}`, [token]);
+      const res = await this.fetchRaw(route, url, {
+        method,
         headers: {
           Authorization: `Bearer ${token}`,
-          ...(spec.json === undefined ? {} : { "Content-Type": "application/json" }),
+          ...(json === undefined ? {} : { "Content-Type": "application/json" }),
         },
-        body: spec.json === undefined ? undefined : JSON.stringify(spec.json),
+        body: json === undefined ? undefined : JSON.stringify(json),
       });
-      this.counters.byBudget[spec.budget]++;
+      this.shared.counters.byBudget[spec.budget]++;
       this.observeHeaders(res, spec.budget);
-      const outcome = classify(res.status, auth.mode);
-      if (outcome.action === "ok") {
-        return { status: res.status, body: (await readBody(res, route, this.counters)) as T };
+      const answer = await this.read(res, route, spec.validate);
+      const outcome = classify(res.status, answer.body, auth.mode, {
+        route,
+        headers: res.headers,
+        now: this.scheduler.now(),
+        problem: answer.problem,
+        url,
+        origin: this.origin,
+        redirects,
+      });
+      switch (outcome.action) {
+        case "ok":
+          return { status: res.status, body: answer.body as T };
+        case "follow":
+          redirects++;
+          url = outcome.location;
+          // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+          if (res.status === 303 || (method === "POST" && (res.status === 301 || res.status === 302))) {
+            method = "GET";
+            json = undefined;
+          }
+          continue;
+        case "refresh-and-retry":
+          if (token !== rejected && refreshes < 2) {
+            rejected = token;
+            refreshes++;
+            await auth.refresh();
+            continue;
+          }
+          throw outcome.error;
+        default:
+          if (res.status === 429) this.rateLimited(res, spec.budget, outcome.code === "RATE_LIMITED", outcome.error);
+          throw outcome.error;
       }
-      const body = await readBody(res, route).catch(() => undefined);
-      if (outcome.action === "refresh-and-retry" && token !== rejected && refreshes < 2) {
-        rejected = token;
-        await auth.refresh();
-        continue;
-      }
-      throw this.failure(res, body, route, outcome);
     }
   }
 
-  private failure(res: FetchResponse, body: unknown, route: string, outcome: Classification): SourceError {
-    const status = res.status;
-    const hub = describeHubSpotBody(body);
-    const suffix = hub ? `: ${hub}` : "";
-    if (status === 401) {
-      const msg =
-        this.options.auth.mode === "oauth"
-          ? `HubSpot rejected the OAuth access token even after a refresh (${route})${suffix}; re-authenticate the connector`
-          : `HubSpot rejected the private app access token (HTTP 401 on ${route}); generate a new token in your private app settings and update credentials.access_token`;
-      return new HttpError(msg, "AUTH_INVALID", "config", { status, route });
-    }
-    if (status === 403) {
-      const scopes = requiredScopesOf(body);
-      const need = scopes.length ? ` (missing scopes: ${scopes.join(", ")})` : "";
-      return new HttpError(
-        `HubSpot denied ${route}${need}${suffix}`,
-        "MISSING_SCOPES",
-        "permission",
-        { status, route, body },
-        scopes,
-      );
-    }
-    if (status === 429) {
-      this.counters.rateLimited++;
-      const policy = (body as { policyName?: string } | undefined)?.policyName;
-      if (policy === "DAILY") {
-        return new HttpError(
-          `HubSpot's daily API limit is used up (${route}); the sync can resume after the daily reset`,
-          "DAILY_LIMIT",
-          "api",
-          { status, route, body },
-        );
-      }
-      const retryAfterMs = retryAfterOf(res) ?? (policy === "TEN_SECONDLY_ROLLING" ? 2_000 : 1_000);
-      const search = route.endsWith("/search");
-      // With X-HubSpot-RateLimit-Remaining on the 429, observeHeaders already filled our window up to the server's
-      // count, which holds every grant back exactly until the server's window frees; pausing the whole budget for
-      // Retry-After (rounded up to whole seconds) on top would idle it for a second per 429.
-      const reconciled = !search && res.headers.get("x-hubspot-ratelimit-remaining") !== null;
-      if (!reconciled) (search ? this.budgets.search : this.budgets.standard).pause(retryAfterMs);
-      return new HttpError(`HubSpot rate limit on ${route}${suffix}`, "RATE_LIMITED", "transient", {
-        status,
-        route,
-        body,
-        retryAfterMs,
-      });
-    }
-    const kind = outcome.kind === "ok" ? "api" : outcome.kind;
-    return new HttpError(`HubSpot answered HTTP ${status} to ${route}${suffix}`, outcome.code, kind, {
-      status,
-      route,
-      body,
-      retryAfterMs: retryAfterOf(res),
-    });
+  private rateLimited(res: FetchResponse, budget: BudgetClass, burst: boolean, error: HttpError): void {
+    this.shared.counters.rateLimited++;
+    if (this.traffic) this.traffic.rateLimited++;
+    if (!burst || budget === "exempt") return;
+    // With X-HubSpot-RateLimit-Remaining on the 429, observeHeaders already filled our window up to the server's
+    // count, which holds every grant back exactly until the server's window frees; pausing the whole budget for
+    // Retry-After (rounded up to whole seconds) on top would idle it for a second per 429.
+    const reconciled = budget === "standard" && res.headers.get("x-hubspot-ratelimit-remaining") !== null;
+    if (!reconciled) this.budgets[budget].pause(error.failure.retryAfterMs ?? 1_000);
   }
 
   private observeHeaders(res: FetchResponse, budget: BudgetClass): void {
@@ -242,51 +291,68 @@ export class Transport {
     if (remaining !== null && remaining !== "") this.budgets.standard.observeRemaining(Number(remaining), interval);
   }
 
+  /** One HTTP exchange up to the response headers; redirects come back as they are (never followed blindly). */
   private async fetchRaw(
-    method: string,
-    pathAndQuery: string,
-    init: { headers: Record<string, string>; body?: string },
+    route: string,
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
   ): Promise<FetchResponse> {
-    const route = `${method} ${pathAndQuery.split("?")[0]}`;
-    this.counters.requests++;
+    this.shared.counters.requests++;
+    if (this.traffic) this.traffic.requests++;
     try {
-      return await fetch(this.options.baseUrl + pathAndQuery, {
-        method,
+      const res = await fetch(url, {
+        method: init.method,
         headers: { Accept: "application/json", "User-Agent": "source-hubspot", ...init.headers },
         body: init.body,
-        agent: this.agent,
+        agent: this.shared.agent,
+        redirect: "manual",
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
+      this.shared.answered = true;
+      return res;
     } catch (cause) {
-      throw new NetworkError(`network failure on ${route}: ${(cause as Error).message}`, route, { cause });
+      throw this.networkFailure(cause, route);
     }
+  }
+
+  /** Reads and parses a body; for a 2xx, says what makes it unusable (a transient MALFORMED_RESPONSE). */
+  private async read(res: FetchResponse, route: string, validate?: RequestSpec["validate"]): Promise<Answer> {
+    let text: string;
+    try {
+      const bytes = Buffer.from(await res.arrayBuffer());
+      this.shared.counters.bytes += bytes.byteLength;
+      text = bytes.toString("utf8");
+    } catch (cause) {
+      throw this.networkFailure(cause, route, true);
+    }
+    const parsed = parseJson(text);
+    if (res.status < 200 || res.status >= 300) return { body: parsed.ok ? parsed.value : text || undefined };
+    if (res.status === 204) return { body: undefined };
+    if (text.trim() === "") return { body: undefined, problem: "an empty body" };
+    if (!parsed.ok) {
+      const html = /html/i.test(res.headers.get("content-type") ?? "") || text.trimStart().startsWith("<");
+      const what = html ? "an HTML page instead of JSON" : "invalid JSON";
+      return { body: undefined, problem: `${what} (${text.length} characters)` };
+    }
+    const problem = validate?.(parsed.value);
+    return { body: parsed.value, problem: problem === undefined ? undefined : `a malformed body: ${problem}` };
+  }
+
+  private networkFailure(cause: unknown, route: string, reading = false) {
+    return classifyNetworkFailure(cause, {
+      route,
+      host: new URL(this.options.baseUrl).host,
+      answeredBefore: this.shared.answered,
+      timeoutMs: this.options.timeoutMs,
+      reading,
+    });
   }
 }
 
-async function readBody(res: FetchResponse, route: string, counters?: { bytes: number }): Promise<unknown> {
-  let text: string;
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    text = await res.text();
-    if (counters) counters.bytes += text.length;
-  } catch (cause) {
-    throw new NetworkError(`connection lost while reading ${route}: ${(cause as Error).message}`, route, { cause });
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
   }
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    if (res.status >= 200 && res.status < 300) {
-      throw new NetworkError(`invalid JSON in the response to ${route} (${text.length} bytes)`, route, { cause });
-    }
-    return text;
-  }
-}
-
-function retryAfterOf(res: FetchResponse): number | undefined {
-  const h = res.headers.get("retry-after");
-  if (!h) return undefined;
-  const seconds = Number(h);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(h);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }

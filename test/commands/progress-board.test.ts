@@ -15,6 +15,7 @@ const stats = (over: Partial<RunStats> = {}): RunStats => ({
   rateLimited: 3,
   retries: 4,
   bytes: 0,
+  byStream: {},
   ...over,
 });
 

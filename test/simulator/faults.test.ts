@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FaultKind, parseFaults } from "../../src/simulator/index.js";
+import { responseDelayMs } from "../../src/simulator/server.js";
 import { startTestSim, type TestSim } from "./sim-helpers.js";
 
 /** Raw GET that reports what arrived even when the connection dies. */
@@ -117,5 +118,18 @@ describe("fault injection", () => {
     expect(() => parseFaults("boom:0.1")).toThrow(/invalid fault/);
     expect(() => parseFaults("500:2")).toThrow();
     expect(parseFaults("")).toEqual([]);
+  });
+});
+
+describe("responseDelayMs", () => {
+  it.each([
+    [undefined, "standard", 3, 0.5, 0],
+    [[50, 150], "standard", 3, 0.5, 100],
+    [[50, 150], "search", 3, 0.5, 300],
+    [[50, 150], "search", 1, 0, 50],
+    [[50, 150], "exempt", 3, 0, 50],
+    [[0, 0], "search", 3, 0.5, 0],
+  ] as const)("range %j for a %s response, factor %d, u %d → %d ms", (range, cls, factor, u, ms) => {
+    expect(responseDelayMs(range as [number, number] | undefined, cls, factor, u)).toBe(ms);
   });
 });

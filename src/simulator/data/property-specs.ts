@@ -88,6 +88,8 @@ function common(createdProp: string, modifiedProp: string): PropSpec[] {
   out.push(p("hs_updated_by_user_id", "number", "int"), p("hs_created_by_user_id", "number", "int"));
   return out;
 }
+/** Ids merged into a record, ";"-separated; blank on records never merged (the simulator's mutations set it). */
+const merged = () => p("hs_merged_object_ids", "string", "word", undefined, { nullRate: 1, emptyRate: 0 });
 const owner = () => p("hubspot_owner_id", "enumeration", "owner", undefined, { nullRate: 0.15 });
 
 const engagementCommon = () => [
@@ -142,6 +144,7 @@ const SPECS: Record<string, () => PropSpec[]> = {
     p("total_revenue", "number", "money", undefined, { calculated: true, nullRate: 0.5 }),
     p("hs_language", "enumeration", "enum", ["en", "de", "fr", "es", "ja", "pt-br"]),
     p("associatedcompanyid", "number", "companyId"),
+    merged(),
     p("hs_buying_role", "enumeration", "multi", ["BUDGET_HOLDER", "CHAMPION", "DECISION_MAKER", "END_USER"]),
     owner(),
   ],
@@ -161,6 +164,7 @@ const SPECS: Record<string, () => PropSpec[]> = {
     p("lifecyclestage", "enumeration", "enum", ["lead", "opportunity", "customer", "other"]),
     p("num_associated_contacts", "number", "small", undefined, { calculated: true }),
     p("hs_is_target_account", "bool", "bool"),
+    merged(),
     owner(),
   ],
   deals: () => [

@@ -78,7 +78,8 @@ function eventsOf(portal: PortalView, ref: RecordRef): Record<string, unknown>[]
         hs_browser: "chrome",
         hs_device_type: u < 0.6 ? "COMPUTER" : "MOBILE",
         hs_country: "us",
-        hs_utm_source: j === 0 ? "google" : null,
+        // Unset event properties are left out (ExternalUnifiedEvent.properties maps to strings only).
+        ...(j === 0 ? { hs_utm_source: "google" } : {}),
         hs_session_id: uuidOf(portal, "web-session", ref.type, ref.id, j),
       },
     });
@@ -147,7 +148,10 @@ function list(req: SimRequest, portal: PortalView): SimResult {
 }
 
 /** Web analytics routes (scope `business-intelligence`). */
+/** Events/…/v3/events.json secures reads with `oauth`; the connector docs name `business-intelligence`. */
+const EVENT_SCOPES = ["business-intelligence", "oauth"];
+
 export const analyticsRoutes: SimRoute[] = [
-  { method: "GET", pattern: "/events/v3/events", scopes: ["business-intelligence"], handle: list },
-  { method: "GET", pattern: "/events/event-occurrences/2026-03", scopes: ["business-intelligence"], handle: list },
+  { method: "GET", pattern: "/events/v3/events", scopes: EVENT_SCOPES, handle: list },
+  { method: "GET", pattern: "/events/event-occurrences/2026-03", scopes: EVENT_SCOPES, handle: list },
 ];

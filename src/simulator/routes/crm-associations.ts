@@ -78,7 +78,8 @@ function batch(portal: Portal, req: SimRequest, v4: boolean): SimResult {
     }
     results.push(
       v4
-        ? { from: { id }, to: ls.map((l) => ({ toObjectId: Number(to.ids.id(l.toIndex)), associationTypes: l.types })) }
+        ? // toObjectId is a number on the wire although the spec types it as a string: HubSpot's real answer.
+          { from: { id }, to: ls.map((l) => ({ toObjectId: Number(to.ids.id(l.toIndex)), associationTypes: l.types })) }
         : { from: { id }, to: ls.flatMap((l) => l.v3Types.map((type) => ({ id: to.ids.id(l.toIndex), type }))) },
     );
   }

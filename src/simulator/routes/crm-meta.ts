@@ -9,11 +9,29 @@ import type { SimRequest, SimResult, SimRoute } from "../types.js";
 import { intParam } from "./crm-common.js";
 import type { PropertyCatalog } from "./crm-properties.js";
 
-const PIPELINE_SCOPES: Record<string, string[]> = {
-  deals: ["crm.objects.deals.read", "crm.objects.contacts.read"],
-  tickets: ["tickets"],
-  tasks: ["crm.objects.contacts.read"],
-};
+/**
+ * CRM/Pipelines/…/v3/pipelines.json accepts any of a long list of CRM scopes for every object type; these are
+ * its read scopes (the write ones grant reads too, but a reading connector does not hold them).
+ */
+const PIPELINE_READ_SCOPES = [
+  "crm.objects.contacts.read",
+  "crm.objects.companies.read",
+  "crm.objects.deals.read",
+  "tickets",
+  "e-commerce",
+  "crm.objects.line_items.read",
+  "crm.objects.goals.read",
+  "crm.objects.leads.read",
+  "crm.objects.custom.read",
+  "crm.objects.owners.read",
+  "crm.objects.users.read",
+  "crm.schemas.contacts.read",
+  "crm.schemas.companies.read",
+  "crm.schemas.deals.read",
+  "crm.schemas.custom.read",
+  "automation",
+  "timeline",
+];
 
 function schemaJson(portal: Portal, catalog: PropertyCatalog, def: ObjectTypeDef, q: URLSearchParams) {
   const c = def.custom!;
@@ -107,7 +125,7 @@ function pipelines(portal: Portal, req: SimRequest, v1: boolean): SimResult {
   const def = portal.resolver.resolve(req.params.type!);
   const list = def ? portal.pipelines(def.name) : [];
   if (!def || !list.length) return validationError(`Unable to infer object type from: ${req.params.type}`);
-  const denied = checkScopes(req.scopes, PIPELINE_SCOPES[def.name] ?? []);
+  const denied = checkScopes(req.scopes, PIPELINE_READ_SCOPES);
   if (denied) return denied;
   const results = list.map((p, i) => (v1 ? pipelineV1(p, i, def.name, def.objectTypeId) : pipelineV3(p, i)));
   if (req.params.pipelineId) {
@@ -150,7 +168,8 @@ export function crmMetaRoutes(portal: Portal, catalog: PropertyCatalog, baseUrl:
     return { status: 200, body: schemaJson(portal, catalog, def, req.query) };
   };
   const sch = ["crm.schemas.custom.read"];
-  const own = ["crm.objects.owners.read"];
+  // CRM/Crm Owners/…/v3/crmOwners.json: either scope reads owners.
+  const own = ["crm.objects.owners.read", "automation"];
   return [
     { method: "GET", pattern: "/crm/v3/schemas", scopes: sch, handle: schemas },
     { method: "GET", pattern: "/crm-object-schemas/v3/schemas", scopes: sch, handle: schemas },

@@ -2,7 +2,7 @@
 
 import { sharedWriter } from "../byte-writer.js";
 import { isoMs } from "../data/values.js";
-import { apiError, notFound, validationError } from "../errors.js";
+import { apiError, checkScopes, notFound, validationError } from "../errors.js";
 import type { Portal } from "../portal.js";
 import type { SimRequest, SimResult, SimRoute } from "../types.js";
 import {
@@ -100,7 +100,7 @@ function getOne(env: CrmRouteEnv, req: SimRequest): SimResult {
       const st = portal.state(td, i);
       if (st.exists && (portal.value(td, st, td.ctx(i), spec) ?? "").toLowerCase() === wanted) index = i;
     }
-  } else index = portal.indexOf(td, req.params.id!);
+  } else index = portal.currentIndexOf(td, req.params.id!);
   const st = index >= 0 ? portal.state(td, index) : undefined;
   if (!st?.exists || st.archived !== archived) return notFound(undefined, req.params.id);
   return { status: 200, body: undefined, raw: encodeRecord(portal, td, st, encodeOpts(td, req.query)) };
@@ -133,7 +133,7 @@ function batchRead(env: CrmRouteEnv, req: SimRequest): SimResult {
   const seen = new Set<number>();
   for (const input of body.inputs) {
     const id = String(input?.id ?? "");
-    const index = portal.indexOf(td, id);
+    const index = portal.currentIndexOf(td, id);
     const st = index >= 0 ? portal.state(td, index) : undefined;
     if (!st?.exists || st.archived !== archived) {
       missing.push(id);
@@ -154,6 +154,8 @@ function batchRead(env: CrmRouteEnv, req: SimRequest): SimResult {
         context: { ids: missing },
       },
     ).body as Record<string, unknown>;
+    // The spec's StandardError also requires `links` and `errors`; HubSpot's real 207 items carry neither,
+    // so neither does the simulator (a client that insists on them breaks on HubSpot too).
     const { correlationId: _c, ...rest } = err;
     raw += `,"numErrors":${missing.length},"errors":[${JSON.stringify(rest)}]`;
   }
@@ -161,11 +163,38 @@ function batchRead(env: CrmRouteEnv, req: SimRequest): SimResult {
   return { status: missing.length ? 207 : 200, body: undefined, raw };
 }
 
-/** Object list / read / batch-read routes. Scopes are checked per object type inside the handlers. */
+/** `POST /crm/v3/objects/{contacts|companies}/merge` → the merged record (see Portal.merge). */
+function merge(env: CrmRouteEnv, req: SimRequest): SimResult {
+  const { portal } = env;
+  const def = portal.resolver.resolve(req.params.type!);
+  if (!def) return validationError(`Unable to infer object type from: ${req.params.type}`);
+  if (def.name !== "contacts" && def.name !== "companies") {
+    return validationError(`Merging ${def.name} is not supported by this simulator`);
+  }
+  const denied = checkScopes(req.scopes, [`crm.objects.${def.name}.write`]);
+  if (denied) return denied;
+  const body = (req.body ?? {}) as { primaryObjectId?: unknown; objectIdToMerge?: unknown };
+  const primary = typeof body.primaryObjectId === "string" ? body.primaryObjectId : "";
+  const secondary = typeof body.objectIdToMerge === "string" ? body.objectIdToMerge : "";
+  if (!primary || !secondary) return validationError("primaryObjectId and objectIdToMerge are required");
+  if (primary === secondary) return validationError("Cannot merge an object with itself");
+  const td = portal.typeData(def.name);
+  for (const id of [primary, secondary]) {
+    const i = portal.indexOf(td, id);
+    const st = i >= 0 ? portal.state(td, i) : undefined;
+    if (!st?.exists || st.archived) return notFound(`Object ${id} not found`, id);
+  }
+  const merged = portal.merge(def.name, primary, secondary);
+  const st = portal.state(td, portal.indexOf(td, merged.id));
+  return { status: 200, body: undefined, raw: encodeRecord(portal, td, st, { props: responseProps(td, undefined) }) };
+}
+
+/** Object list / read / batch-read / merge routes. Scopes are checked per object type inside the handlers. */
 export function crmObjectRoutes(env: CrmRouteEnv): SimRoute[] {
   return [
     { method: "GET", pattern: "/crm/v3/objects/:type", scopes: [], handle: (r) => list(env, r) },
     { method: "GET", pattern: "/crm/v3/objects/:type/:id", scopes: [], handle: (r) => getOne(env, r) },
     { method: "POST", pattern: "/crm/v3/objects/:type/batch/read", scopes: [], handle: (r) => batchRead(env, r) },
+    { method: "POST", pattern: "/crm/v3/objects/:type/merge", scopes: [], handle: (r) => merge(env, r) },
   ];
 }

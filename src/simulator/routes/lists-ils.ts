@@ -15,7 +15,8 @@ const DEFAULT_ADDITIONAL = [
   "hs_list_reference_count",
 ];
 
-function additional(list: ListInfo, names: string[]): Record<string, string | null> {
+/** The requested additional properties that have a value; HubSpot leaves unset ones out rather than null. */
+function additional(list: ListInfo, names: string[]): Record<string, string> {
   const all: Record<string, string | null> = {
     hs_list_size: String(list.size),
     hs_last_record_added_at: String(lastAddedAt(list)),
@@ -23,8 +24,11 @@ function additional(list: ListInfo, names: string[]): Record<string, string | nu
     hs_folder_name: list.index % 4 === 0 ? "Campaigns" : null,
     hs_list_reference_count: String(list.index % 3),
   };
-  const out: Record<string, string | null> = {};
-  for (const name of names) out[name] = all[name] ?? null;
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const v = all[name];
+    if (v !== null && v !== undefined) out[name] = v;
+  }
   return out;
 }
 

@@ -8,6 +8,13 @@ import { campaignCount, campaignIdAt } from "./legacy-email-campaigns.js";
 
 const STATES = ["PUBLISHED", "PUBLISHED", "PUBLISHED", "DRAFT", "SCHEDULED", "AUTOMATED", "AUTOMATED_DRAFT"] as const;
 const TYPES = ["BATCH_EMAIL", "BATCH_EMAIL", "AUTOMATED_EMAIL", "AB_EMAIL", "RSS_EMAIL"] as const;
+/** PublicEmail.subcategory for each type (the spec derives the type from it). */
+const SUBCATEGORY: Record<(typeof TYPES)[number], string> = {
+  BATCH_EMAIL: "batch",
+  AUTOMATED_EMAIL: "automated",
+  AB_EMAIL: "ab_master",
+  RSS_EMAIL: "rss_to_email",
+};
 
 /** Number of marketing emails in the portal (30–200, from the seed). */
 export function marketingEmailCount(portal: PortalView): number {
@@ -53,12 +60,23 @@ function email(portal: PortalView, k: number, withStats: boolean) {
   const state = pick(portal, STATES, "marketing-emails", "state", k);
   const published = state === "PUBLISHED" || state === "AUTOMATED";
   const campaignId = String(campaignIdAt(portal, k % Math.max(1, campaignCount(portal))));
+  const type = pick(portal, TYPES, "marketing-emails", "type", k);
+  // PublicEmail's required fields (content, from, sendOnPublish, subcategory, to …) plus isAb, which HubSpot
+  // sends on every email.
   return {
     id: String(150_000_000 + k * 17),
     name: `Marketing email ${k + 1}`,
     subject: `Offer #${k + 1}`,
     state,
-    type: pick(portal, TYPES, "marketing-emails", "type", k),
+    type,
+    subcategory: SUBCATEGORY[type],
+    isAb: type === "AB_EMAIL",
+    isTransactional: false,
+    sendOnPublish: type !== "AUTOMATED_EMAIL",
+    language: "en",
+    activeDomain: "info.example.com",
+    content: { templatePath: "@hubspot/email/dnd/welcome.html", plainTextVersion: "", widgets: {} },
+    to: { contactIds: {}, contactIlsLists: { include: [], exclude: [] }, suppressGraymail: true },
     isPublished: published,
     publishDate: iso(published ? updatedAt : createdAt),
     createdAt: iso(createdAt),
@@ -117,12 +135,15 @@ function list(req: SimRequest, portal: PortalView): SimResult {
   return { status: 200, body };
 }
 
-/** The marketing emails route (any of `content`, `marketing-email`, `transactional-email`). */
+/**
+ * The marketing emails route. HubSpot's docs list `content`, `marketing-email` and `transactional-email` for
+ * the API, and it also takes the granular `marketing.email.read` (issue 8.7).
+ */
 export const marketingEmailRoutes: SimRoute[] = [
   {
     method: "GET",
     pattern: "/marketing/v3/emails",
-    scopes: ["content", "marketing-email", "transactional-email"],
+    scopes: ["content", "marketing.email.read", "marketing-email", "transactional-email"],
     handle: list,
   },
 ];

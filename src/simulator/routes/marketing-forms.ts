@@ -55,8 +55,32 @@ export function formCatalog(portal: PortalView): FormInfo[] {
 }
 
 function field(name: string, label: string, fieldType: string, required: boolean) {
-  return { objectTypeId: "0-1", name, label, required, hidden: false, fieldType, validation: {} };
+  return { objectTypeId: "0-1", name, label, required, hidden: false, fieldType, dependentFields: [] };
 }
+
+/** The email field carries its block-list settings (EmailField.validation). */
+function emailField() {
+  return {
+    ...field("email", "Email", "email", true),
+    validation: { blockedEmailDomains: [], useDefaultBlockList: false },
+  };
+}
+
+/** FormStyle: every key is required and HubSpot fills in its defaults. */
+const FORM_STYLE = {
+  fontFamily: "arial, helvetica, sans-serif",
+  backgroundWidth: "100%",
+  labelTextColor: "#33475b",
+  labelTextSize: "14px",
+  helpTextColor: "#7C98B6",
+  helpTextSize: "11px",
+  legalConsentTextColor: "#33475b",
+  legalConsentTextSize: "14px",
+  submitColor: "#ff7a59",
+  submitAlignment: "left",
+  submitFontColor: "#ffffff",
+  submitSize: "12px",
+};
 
 function formDefinition(form: FormInfo) {
   return {
@@ -68,7 +92,7 @@ function formDefinition(form: FormInfo) {
     archived: form.archived,
     ...(form.archived ? { archivedAt: iso(form.updatedAt) } : {}),
     fieldGroups: [
-      { groupType: "default_group", richTextType: "text", fields: [field("email", "Email", "email", true)] },
+      { groupType: "default_group", richTextType: "text", fields: [emailField()] },
       {
         groupType: "default_group",
         richTextType: "text",
@@ -81,11 +105,18 @@ function formDefinition(form: FormInfo) {
     configuration: {
       language: "en",
       cloneable: true,
+      postSubmitAction: { type: "thank_you", value: "Thanks for submitting the form." },
       editable: true,
       archivable: true,
+      recaptchaEnabled: form.index % 3 === 0,
+      notifyContactOwner: false,
+      notifyRecipients: [],
       createNewContactForNewEmail: false,
+      prePopulateKnownValues: true,
+      allowLinkToResetKnownValues: false,
+      lifecycleStages: [],
     },
-    displayOptions: { renderRawHtml: false, theme: "default_style", submitButtonText: "Submit" },
+    displayOptions: { renderRawHtml: false, theme: "default_style", submitButtonText: "Submit", style: FORM_STYLE },
     legalConsentOptions: { type: "none" },
   };
 }

@@ -64,6 +64,7 @@ describe("route table", () => {
     ]);
     expect(scopes("/email/public/v1/events")).toEqual(["content"]);
     expect(scopes("/crm/v3/lists/search")).toEqual(["crm.lists.read"]);
-    expect(scopes("/events/v3/events")).toEqual(["business-intelligence"]);
+    expect(scopes("/events/v3/events")).toEqual(["business-intelligence", "oauth"]);
+    expect(scopes("/marketing/v3/emails")).toContain("marketing.email.read");
   });
 });
