@@ -1,4 +1,5 @@
 import {
+  asyncScheduler,
   concatMap,
   defer,
   firstValueFrom,
@@ -10,6 +11,7 @@ import {
   type Observable,
   type OperatorFunction,
   of,
+  type SchedulerLike,
   take,
   takeUntil,
   tap,
@@ -17,16 +19,14 @@ import {
 } from "rxjs";
 import { SourceError } from "./errors.js";
 import { castTypes } from "./operators/cast-types.js";
-import { filterByCursor } from "./operators/filter-by-cursor.js";
 import { splitChildren } from "./operators/split-children.js";
-import { trackState } from "./operators/track-state.js";
 import { unnestProperties } from "./operators/unnest-properties.js";
 import type { Sink } from "./sinks/sink.js";
 import type { Page, StreamState } from "./sources/page.js";
 import type { PropertyCatalog, PropertyDef } from "./sources/properties.js";
 import { pageGate } from "./sources/pull.js";
 import { readStream } from "./sources/read-stream.js";
-import { streamColumns } from "./sources/schema.js";
+import { streamColumns, streamProperties } from "./sources/schema.js";
 import { missingScopes } from "./sources/scopes.js";
 import type { StreamDef, SyncMode } from "./sources/stream-def.js";
 import type { Transport } from "./sources/transport.js";
@@ -70,6 +70,8 @@ export interface PipelineOptions {
   checkpointEveryMs: number;
   /** ...or once this many records were written since the last one. */
   checkpointEveryRecords: number;
+  /** The clock of the checkpoint cadence and of every reader (default: asyncScheduler, the wall clock). */
+  scheduler?: SchedulerLike;
   /**
    * Aborting stops every running stream after the page being written: it checkpoints the newest state its
    * written records cover, reports INCOMPLETE and the summary `interrupted`; streams not started yet do not start.
@@ -93,13 +95,12 @@ function typesOf(props: readonly PropertyDef[]): Record<string, string> {
 /** The record transforms a stream's table entry asks for, in the design's order. */
 function transforms(
   def: StreamDef,
-  props: readonly PropertyDef[] | undefined,
-  since: unknown,
+  declared: readonly PropertyDef[] | undefined,
   warn: (m: string) => void,
 ): OperatorFunction<Page, Page>[] {
   const ops: OperatorFunction<Page, Page>[] = [];
-  if (def.cursorField && since !== undefined) ops.push(filterByCursor({ cursorField: def.cursorField, since }));
   if (def.unnest) ops.push(unnestProperties());
+  const props = declared && streamProperties(def, declared);
   if (props) {
     ops.push(
       castTypes(typesOf(props), {
@@ -133,13 +134,14 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
 
   const incremental = syncMode === "incremental" && !!def.incremental && !!def.cursorField;
   const state = incremental ? planned.state : undefined;
-  const clientCursor = incremental && def.incremental === "client" ? state?.[def.cursorField as string] : undefined;
-  const since = def.source.kind === "crm-object" ? laterOf(opts.startDate, clientCursor) : clientCursor;
+  const clock = opts.scheduler ?? asyncScheduler;
 
   let records = 0;
   let sinceCheckpoint = 0;
-  let lastCheckpointAt = Date.now();
+  let lastCheckpointAt = clock.now();
   let pending: StreamState | undefined;
+  // The newest state of the run, checkpointed or not: the final checkpoint repeats it, never the starting state.
+  let latest: StreamState | undefined;
   let total: number | undefined;
   let interrupted = false;
   const gate = pageGate();
@@ -149,10 +151,10 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   const checkpoint = async (final: boolean) => {
     if (!pending && !final) return;
     await sink.flush();
-    await events.state(name, pending ?? state ?? {}, sinceCheckpoint);
+    await events.state(name, latest ?? state ?? {}, sinceCheckpoint);
     pending = undefined;
     sinceCheckpoint = 0;
-    lastCheckpointAt = Date.now();
+    lastCheckpointAt = clock.now();
   };
 
   const open = async (table: string, columns?: ReturnType<typeof streamColumns>) => {
@@ -176,16 +178,15 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
         startDate: opts.startDate,
         lookbackMs: opts.lookbackMs,
         warn,
+        scheduler: clock,
       },
       gate.ready,
     );
-    for (const op of transforms(def, props, since, warn)) pages = pages.pipe(op);
-    if (incremental && def.incremental === "client") {
-      pages = pages.pipe(trackState({ cursorField: def.cursorField as string, start: clientCursor, stream: name }));
-    }
+    for (const op of transforms(def, props, warn)) pages = pages.pipe(op);
     await lastValueFrom(
       pages.pipe(
-        // After the transforms, so trackState's end-of-stream state cannot slip out of an interrupted read.
+        // After the reader and the transforms: a client-side stream's end-of-stream state (emitted once its read
+        // completed) cannot slip out of an interrupted read.
         takeUntil(
           aborted(opts.signal).pipe(
             tap(() => {
@@ -212,10 +213,11 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
             sinceCheckpoint += page.records.length;
             total = page.total ?? total;
             events.progress?.(name, records, total);
-            if (page.state) pending = page.state;
+            if (page.state) pending = latest = page.state;
             gate.written();
             const due =
-              sinceCheckpoint >= opts.checkpointEveryRecords || Date.now() - lastCheckpointAt >= opts.checkpointEveryMs;
+              sinceCheckpoint >= opts.checkpointEveryRecords ||
+              clock.now() - lastCheckpointAt >= opts.checkpointEveryMs;
             if (pending && due) await checkpoint(false);
           }),
         ),
@@ -250,12 +252,6 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
 function aborted(signal: AbortSignal | undefined): Observable<unknown> {
   if (!signal) return NEVER;
   return signal.aborted ? of(true) : fromEvent(signal, "abort").pipe(take(1));
-}
-
-function laterOf(startDate: number, cursor: unknown): unknown {
-  if (cursor === undefined || cursor === null) return startDate;
-  const ms = typeof cursor === "number" ? cursor : Date.parse(String(cursor));
-  return Number.isFinite(ms) && ms > startDate ? cursor : startDate;
 }
 
 /**

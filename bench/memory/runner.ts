@@ -6,7 +6,7 @@
  *        [--pagers N] [--row-group N]   (list pagers per stream; Parquet rows per row group)
  */
 import { sinkFor } from "../../src/commands/sync.js";
-import { crmReadTuning } from "../../src/sources/crm-read.js";
+import { crmReadTuning } from "../../src/sources/crm/backfill.js";
 import { CountingSink, ignoreRateHeaders, numberOption, option, syncInProcess } from "../lib.js";
 
 const argv = process.argv.slice(2);

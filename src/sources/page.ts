@@ -15,6 +15,6 @@ export interface Page {
   records: Row[];
   children?: Record<string, Row[]>;
   state?: StreamState;
-  /** Records HubSpot reports for the stream/window, when it does (e.g. a CRM search `total`), for progress. */
+  /** Records HubSpot reports for the stream (or its window), when it does: for progress displays. */
   total?: number;
 }

@@ -1,6 +1,7 @@
 import type { ColumnSpec, ColumnType } from "../sinks/sink.js";
 import type { PropertyDef } from "./properties.js";
 import type { StreamDef } from "./stream-def.js";
+import { legacyNameOf } from "./transforms.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -50,15 +51,34 @@ const CRM_BASE: Record<string, [JsonSchema, ColumnType]> = {
   archivedAt: [nullable("string", { format: "date-time" }), "timestamp"],
 };
 
+/**
+ * The properties a stream's records carry: the properties API's, plus the legacy name of each renamed one the
+ * stream's `legacy-names` transform copies back (same type), unless HubSpot still declares that name itself.
+ */
+export function streamProperties(def: StreamDef, props: readonly PropertyDef[]): PropertyDef[] {
+  const names = (def.transforms ?? []).flatMap((t) => (t.kind === "legacy-names" ? t.names : []));
+  if (!names.length) return [...props];
+  const declared = new Set(props.map((p) => p.name));
+  const out = [...props];
+  for (const p of props) {
+    const legacy = legacyNameOf(p.name, names);
+    if (legacy !== undefined && !declared.has(legacy)) {
+      declared.add(legacy);
+      out.push({ name: legacy, type: p.type });
+    }
+  }
+  return out;
+}
+
 /** JSON Schema of a stream's records: CRM objects get every property twice (nested and unnested). */
-export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] | undefined): JsonSchema {
-  if (def.source.kind !== "crm-object" || !props) {
+export function streamJsonSchema(def: StreamDef, declared: readonly PropertyDef[] | undefined): JsonSchema {
+  if (def.source.kind !== "crm-object" || !declared) {
     return { $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true };
   }
   const properties: JsonSchema = {};
   for (const [name, [schema]] of Object.entries(CRM_BASE)) properties[name] = schema;
   const nested: JsonSchema = {};
-  for (const p of props) {
+  for (const p of streamProperties(def, declared)) {
     nested[p.name] = propertySchema(p.type);
     if (def.unnest) properties[`properties_${p.name}`] = propertySchema(p.type);
   }
@@ -74,11 +94,13 @@ export function streamJsonSchema(def: StreamDef, props: readonly PropertyDef[] |
 }
 
 /** Typed columns for a stream's table (Parquet); undefined lets the sink infer them. */
-export function streamColumns(def: StreamDef, props: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
-  if (def.source.kind !== "crm-object" || !props) return undefined;
+export function streamColumns(def: StreamDef, declared: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
+  if (def.source.kind !== "crm-object" || !declared) return undefined;
   const columns: ColumnSpec[] = Object.entries(CRM_BASE).map(([name, [, type]]) => ({ name, type }));
   columns.push({ name: "properties", type: "json" });
-  if (def.unnest) for (const p of props) columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
+  if (def.unnest)
+    for (const p of streamProperties(def, declared))
+      columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
   for (const assoc of def.source.associations ?? []) columns.push({ name: assoc, type: "json" });
   return columns;
 }

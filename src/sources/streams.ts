@@ -1,9 +1,23 @@
-import type { CrmObjectSource, StreamDef } from "./stream-def.js";
+import type { CrmObjectSource, RecordTransform, StreamDef } from "./stream-def.js";
 import { PROPERTY_HISTORY_STREAMS, WEB_ANALYTICS_STREAMS } from "./streams/crm-derived.js";
 import { ENGAGEMENTS } from "./streams/engagements.js";
 import { MARKETING_STREAMS } from "./streams/marketing.js";
 
 const ENGAGEMENT_ASSOCIATIONS = ["contacts", "companies", "deals", "tickets"];
+
+/** HubSpot renamed these properties `hs_v2_*`; the seed connector still emits the old names, and so do we. */
+const CONTACT_LEGACY_NAMES: RecordTransform = {
+  kind: "legacy-names",
+  names: [{ prefix: "hs_v2_date_entered_", legacy: "hs_lifecyclestage_{}_date" }],
+};
+const DEAL_LEGACY_NAMES: RecordTransform = {
+  kind: "legacy-names",
+  names: [
+    { prefix: "hs_v2_date_entered_", legacy: "hs_date_entered_{}" },
+    { prefix: "hs_v2_date_exited_", legacy: "hs_date_exited_{}" },
+    { prefix: "hs_v2_latest_time_in_", legacy: "hs_time_in_{}" },
+  ],
+};
 
 /** A CRM object stream: search-based incremental on the last-modified property, unnested properties. */
 function crm(
@@ -28,13 +42,7 @@ function crm(
 function owners(name: string, query: Record<string, string>): StreamDef {
   return {
     name,
-    source: {
-      kind: "endpoint",
-      path: "/crm/v3/owners",
-      query,
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 100 },
-    },
+    source: { kind: "after-paged", path: "/crm/v3/owners", query, recordsPath: "results", limit: 100 },
     primaryKey: [["id"]],
     cursorField: "updatedAt",
     cursorFallback: ["createdAt"],
@@ -54,19 +62,16 @@ function pipelines(
   scopes: string[],
   aliases: Record<string, string>,
 ): StreamDef {
-  const single = { kind: "single" } as const;
   return {
     name,
     source: {
-      kind: "endpoint",
+      kind: "single",
       path: `/crm/v3/pipelines/${objectType}`,
       recordsPath: "results",
-      paginator: single,
-      fallback: {
-        kind: "endpoint",
-        path: `/crm-pipelines/v1/pipelines/${objectType}`,
-        recordsPath: "results",
-        paginator: single,
+      errors: {
+        notFound: {
+          fallback: { kind: "single", path: `/crm-pipelines/v1/pipelines/${objectType}`, recordsPath: "results" },
+        },
       },
     },
     primaryKey,
@@ -83,9 +88,15 @@ function pipelines(
  * Scopes are the ones the seed's documentation lists as required for reading the stream itself.
  */
 export const STREAMS: readonly StreamDef[] = [
-  crm("contacts", "contacts", ["crm.objects.contacts.read"], { associations: ["companies"] }, "lastmodifieddate"),
+  {
+    ...crm("contacts", "contacts", ["crm.objects.contacts.read"], { associations: ["companies"] }, "lastmodifieddate"),
+    transforms: [CONTACT_LEGACY_NAMES],
+  },
   crm("companies", "companies", ["crm.objects.companies.read"], { associations: ["contacts"] }),
-  crm("deals", "deals", ["crm.objects.deals.read"], { associations: ["contacts", "companies", "line_items"] }),
+  {
+    ...crm("deals", "deals", ["crm.objects.deals.read"], { associations: ["contacts", "companies", "line_items"] }),
+    transforms: [DEAL_LEGACY_NAMES],
+  },
   crm("tickets", "tickets", ["tickets"], { associations: ["contacts", "companies", "deals"] }),
   crm("products", "products", ["e-commerce"]),
   crm("line_items", "line_items", ["e-commerce"]),
@@ -107,32 +118,34 @@ export const STREAMS: readonly StreamDef[] = [
     cursorField: "archivedAt",
     cursorFallback: ["createdAt"],
     incremental: "client",
+    transforms: [DEAL_LEGACY_NAMES],
   },
   owners("owners", {}),
   owners("owners_archived", { archived: "true" }),
   {
     name: "properties",
     source: {
-      kind: "endpoint",
-      path: "/crm/v3/properties/{objectType}",
-      recordsPath: "results",
-      paginator: { kind: "single" },
-      fanOut: {
-        param: "objectType",
-        as: "objectType",
-        ignoreForbidden: true,
-        values: [
-          "contacts",
-          "companies",
-          "deals",
-          "tickets",
-          "products",
-          "line_items",
-          "calls",
-          "emails",
-          "meetings",
-        ].concat(["notes", "tasks", "leads", "goal_targets"]),
+      kind: "fan-out",
+      param: "objectType",
+      as: "objectType",
+      // An object type the account lacks answers 403 or 404: nothing to list there, the others go on.
+      inner: {
+        kind: "single",
+        path: "/crm/v3/properties/{objectType}",
+        recordsPath: "results",
+        errors: { forbidden: "skip", notFound: "skip" },
       },
+      values: [
+        "contacts",
+        "companies",
+        "deals",
+        "tickets",
+        "products",
+        "line_items",
+        "calls",
+        "emails",
+        "meetings",
+      ].concat(["notes", "tasks", "leads", "goal_targets"]),
     },
     primaryKey: [["objectType"], ["name"]],
     scopes: [],

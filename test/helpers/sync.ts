@@ -93,3 +93,9 @@ export async function syncFrom(sim: SimulatorHandle, opts: SyncOptions): Promise
 
 export const ids = (rows: { id?: unknown }[]) => rows.map((r) => String(r.id));
 export const unique = <T>(xs: T[]) => [...new Set(xs)];
+
+/** Rows that are records, not tombstones of deleted ones (`_ab_cdc_deleted_at`). */
+export const liveRows = <T extends Record<string, unknown>>(rows: T[]) => rows.filter((r) => !r._ab_cdc_deleted_at);
+/** Tombstones of deleted records. */
+export const tombstoneRows = <T extends Record<string, unknown>>(rows: T[]) =>
+  rows.filter((r) => !!r._ab_cdc_deleted_at);

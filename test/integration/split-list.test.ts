@@ -3,8 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
 import { parseFaults, type SimulatorHandle, startSimulator } from "../../src/simulator/index.js";
 import { HubSpotSource } from "../../src/source.js";
-import { crmReadTuning, readCrmList } from "../../src/sources/crm-read.js";
+import { crmReadTuning } from "../../src/sources/crm/backfill.js";
 import type { Page } from "../../src/sources/page.js";
+import { readStream } from "../../src/sources/read-stream.js";
 import { STREAMS } from "../../src/sources/streams.js";
 import { ids, syncFrom, unique } from "../helpers/sync.js";
 
@@ -69,7 +70,7 @@ describe("full list read split over id ranges", () => {
         .stats()
         .routes.filter((r) => r.route.endsWith("/search"))
         .reduce((n, r) => n + r.requests, 0);
-      expect(probes).toBe(1);
+      expect(probes).toBe(2);
       expect(ids(run.sink.rows("contacts")).sort()).toEqual(liveIds(clean, "contacts"));
       // 30 pages' worth of records. A range is split only when it holds ≥ 4 pages, so each range keeps ≥ 2 and
       // there are at most 15; each boundary costs at most one short page.
@@ -82,7 +83,7 @@ describe("full list read split over id ranges", () => {
 
   it("keeps one pager, so one page in flight, when the sink is slower than the network", async () => {
     crmReadTuning.listChainsPerStream = 3;
-    const clean = await startSimulator({ seed: 43, scale: "small", counts: { contacts: 2_000 }, rateLimits: false });
+    const clean = await startSimulator({ seed: 43, scale: "small", counts: { contacts: 1_200 }, rateLimits: false });
     const { config } = parseConfig({
       credentials: { access_token: clean.credentials.privateAppToken },
       base_url: clean.url,
@@ -98,12 +99,14 @@ describe("full list read split over id ranges", () => {
           filter((w) => w >= n),
           take(1),
         );
-      const pages = readCrmList(
+      const pages = readStream(
+        def,
         {
           transport: source.transport,
           properties: source.properties,
-          stream: "contacts",
-          source: def.source,
+          syncMode: "full_refresh",
+          startDate: 0,
+          lookbackMs: 0,
           warn: () => {},
         },
         ready,
@@ -113,8 +116,9 @@ describe("full list read split over id ranges", () => {
         pages.pipe(
           concatMap((page: Page) =>
             defer(async () => {
-              await new Promise((r) => setTimeout(r, 80)); // slower than a local page fetch
-              const requested = source.transport.stats().byBudget.standard - 1; // minus the properties call
+              await new Promise((r) => setTimeout(r, 250)); // far slower than a local page fetch
+              const { standard, search } = source.transport.stats().byBudget;
+              const requested = standard - 1 + search - 2; // minus the properties call and the two probes
               maxAhead = Math.max(maxAhead, requested - written.value);
               written.next(written.value + 1);
               return page.records;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applyTransforms, explodeHistory, flattenEngagement, flattenField } from "../../src/sources/transforms.js";
+import {
+  applyTransforms,
+  explodeHistory,
+  flattenEngagement,
+  flattenField,
+  legacyNameOf,
+  withLegacyNames,
+} from "../../src/sources/transforms.js";
 
 describe("flattenField", () => {
   it.each([
@@ -76,11 +83,11 @@ describe("explodeHistory", () => {
     },
   };
 
-  it("v3: one row per version, the reference's shape, hs_lastmodifieddate skipped", () => {
+  it("v3: one row per version, the reference's shape, epoch-ms timestamps, hs_lastmodifieddate skipped", () => {
     expect(explodeHistory(record, "dealId", "v3", ["hs_lastmodifieddate"])).toEqual([
       {
         value: "rei_ayanami",
-        timestamp: "2022-08-04T15:57:22.188Z",
+        timestamp: Date.parse("2022-08-04T15:57:22.188Z"),
         sourceType: "MIGRATION",
         sourceId: "0",
         updatedByUserId: 987,
@@ -90,7 +97,7 @@ describe("explodeHistory", () => {
       },
       {
         value: "shinji",
-        timestamp: "2022-08-03T10:00:00.000Z",
+        timestamp: Date.parse("2022-08-03T10:00:00.000Z"),
         sourceType: "CRM_UI",
         sourceLabel: "x",
         property: "pilot",
@@ -100,11 +107,11 @@ describe("explodeHistory", () => {
     ]);
   });
 
-  it("contacts: kebab-case keys, ms-string timestamp, numeric vid, camelCase originals gone", () => {
+  it("contacts: kebab-case keys, epoch-ms timestamp, numeric vid, camelCase originals gone", () => {
     const rows = explodeHistory(record, "vid", "contacts", ["hs_lastmodifieddate"]);
     expect(rows[0]).toEqual({
       value: "rei_ayanami",
-      timestamp: String(Date.parse("2022-08-04T15:57:22.188Z")),
+      timestamp: Date.parse("2022-08-04T15:57:22.188Z"),
       "source-type": "MIGRATION",
       "source-id": "0",
       "updated-by-user-id": 987,
@@ -116,8 +123,67 @@ describe("explodeHistory", () => {
     expect(rows.every((r) => !("sourceType" in r) && !("sourceId" in r))).toBe(true);
   });
 
+  it.each([
+    ["an epoch-ms number", 1_659_628_642_188, 1_659_628_642_188],
+    ["an epoch-ms string", "1659628642188", 1_659_628_642_188],
+    ["an unreadable one, kept as sent", "soon", "soon"],
+  ])("writes %s timestamp as integer epoch ms where it can", (_name, timestamp, want) => {
+    const rows = explodeHistory(
+      { id: "1", propertiesWithHistory: { p: [{ value: "v", timestamp }] } },
+      "dealId",
+      "v3",
+      [],
+    );
+    expect(rows[0]?.timestamp).toBe(want);
+  });
+
   it("a record without history yields nothing", () => {
     expect(explodeHistory({ id: "1" }, "dealId", "v3", [])).toEqual([]);
+  });
+});
+
+describe("legacy names", () => {
+  const DEALS = [
+    { prefix: "hs_v2_date_entered_", legacy: "hs_date_entered_{}" },
+    { prefix: "hs_v2_date_exited_", legacy: "hs_date_exited_{}" },
+    { prefix: "hs_v2_latest_time_in_", legacy: "hs_time_in_{}" },
+  ];
+  const CONTACTS = [{ prefix: "hs_v2_date_entered_", legacy: "hs_lifecyclestage_{}_date" }];
+
+  it.each([
+    ["deal stage entered", "hs_v2_date_entered_closedwon", DEALS, "hs_date_entered_closedwon"],
+    ["deal stage exited", "hs_v2_date_exited_123", DEALS, "hs_date_exited_123"],
+    ["time in stage", "hs_v2_latest_time_in_123", DEALS, "hs_time_in_123"],
+    ["contact lifecycle stage", "hs_v2_date_entered_lead", CONTACTS, "hs_lifecyclestage_lead_date"],
+    ["a name that was not renamed", "hs_v2_cumulative_time_in_lead", DEALS, undefined],
+    ["the bare prefix", "hs_v2_date_entered_", DEALS, undefined],
+  ])("%s: %s → %s", (_name, name, names, want) => {
+    expect(legacyNameOf(name, names)).toBe(want);
+  });
+
+  it("copies renamed properties to their legacy names, never overwriting a value HubSpot sent", () => {
+    const row = {
+      id: "1",
+      properties: {
+        hs_v2_date_entered_lead: "2024-01-01T00:00:00Z",
+        hs_v2_date_entered_customer: "2024-02-01T00:00:00Z",
+        hs_lifecyclestage_customer_date: "2023-12-31T00:00:00Z",
+        hs_v2_date_entered_other: "2024-03-01T00:00:00Z",
+        hs_lifecyclestage_other_date: null,
+        email: "a@b.c",
+      },
+    };
+    expect(withLegacyNames(row, CONTACTS).properties).toEqual({
+      ...row.properties,
+      hs_lifecyclestage_lead_date: "2024-01-01T00:00:00Z",
+      hs_lifecyclestage_other_date: "2024-03-01T00:00:00Z",
+    });
+    expect(row.properties).not.toHaveProperty("hs_lifecyclestage_lead_date");
+  });
+
+  it("keeps a record without properties as it is", () => {
+    const row = { id: "1" };
+    expect(withLegacyNames(row, DEALS)).toBe(row);
   });
 });
 

@@ -5,8 +5,8 @@
 import { lastValueFrom } from "rxjs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpError } from "../../src/errors.js";
-import { attachAssociations } from "../../src/sources/associations.js";
 import { Auth } from "../../src/sources/auth.js";
+import { attachAssociations } from "../../src/sources/crm/associations.js";
 import { Transport } from "../../src/sources/transport.js";
 import { type Reply, type ScriptedServer, scriptedServer } from "../helpers/scripted-server.js";
 

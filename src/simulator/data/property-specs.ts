@@ -146,6 +146,10 @@ const SPECS: Record<string, () => PropSpec[]> = {
     p("associatedcompanyid", "number", "companyId"),
     merged(),
     p("hs_buying_role", "enumeration", "multi", ["BUDGET_HOLDER", "CHAMPION", "DECISION_MAKER", "END_USER"]),
+    // HubSpot's renamed lifecycle-stage dates; some portals still hold an old-named one beside its new name.
+    p("hs_v2_date_entered_lead", "datetime", "datetime", undefined, { nullRate: 0.3 }),
+    p("hs_v2_date_entered_customer", "datetime", "datetime", undefined, { nullRate: 0.6 }),
+    p("hs_lifecyclestage_customer_date", "datetime", "datetime", undefined, { nullRate: 0.5 }),
     owner(),
   ],
   companies: () => [
@@ -179,6 +183,10 @@ const SPECS: Record<string, () => PropSpec[]> = {
     p("hs_deal_stage_probability", "number", "percent", undefined, { calculated: true }),
     p("hs_is_closed", "bool", "bool", undefined, { calculated: true }),
     p("hs_forecast_amount", "number", "money", undefined, { calculated: true }),
+    // HubSpot's renamed deal-stage dates and durations (the seed connector emits their old names too).
+    p("hs_v2_date_entered_closedwon", "datetime", "datetime", undefined, { nullRate: 0.5, calculated: true }),
+    p("hs_v2_date_exited_appointmentscheduled", "datetime", "datetime", undefined, { nullRate: 0.5, calculated: true }),
+    p("hs_v2_latest_time_in_appointmentscheduled", "number", "int", undefined, { nullRate: 0.5, calculated: true }),
     owner(),
   ],
   tickets: () => [

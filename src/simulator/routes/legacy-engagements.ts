@@ -1,6 +1,7 @@
 /**
  * Engagements v1: `/engagements/v1/engagements/paged` (all engagements in id order) and
- * `/engagements/v1/engagements/recent/modified` (last 30 days, newest first, silently capped at 10,000).
+ * `/engagements/v1/engagements/recent/modified` (last 30 days, newest first, silently capped at 10,000, its
+ * `total` too).
  * Both read the same v3 calls/emails/meetings/notes/tasks records the CRM object APIs serve.
  */
 import type { PortalView, SimObject, SimRequest, SimResult, SimRoute } from "../types.js";
@@ -101,11 +102,17 @@ function recent(req: SimRequest, portal: PortalView): SimResult {
   }
   const page = top.sorted().slice(offset, offset + count);
   const served = offset + page.length;
-  // Past 10k HubSpot just stops: hasMore turns false while `total` still reports every match.
+  // Past 10k HubSpot just stops: hasMore turns false, and `total` may be capped at 10k too, so it cannot say
+  // whether more records changed.
   const hasMore = served < Math.min(total, RECENT_MAX_RECORDS);
   return {
     status: 200,
-    body: { results: page.map((o) => toV1Engagement(o, portal, req.scopes)), hasMore, offset: served, total },
+    body: {
+      results: page.map((o) => toV1Engagement(o, portal, req.scopes)),
+      hasMore,
+      offset: served,
+      total: Math.min(total, RECENT_MAX_RECORDS),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 /** Streams read per CRM record: property history (one row per version) and web analytics (experimental). */
-import type { EndpointSource, StreamDef } from "../stream-def.js";
+import type { AfterPagedSource, ParentSource, StreamDef } from "../stream-def.js";
 
 function propertyHistory(
   name: string,
@@ -11,12 +11,12 @@ function propertyHistory(
   return {
     name,
     source: {
-      kind: "endpoint",
+      kind: "after-paged",
       path: `/crm/v3/objects/${objectType}`,
       query: { archived: "false", properties: "hs_object_id" },
       recordsPath: "results",
       // HubSpot caps pages at 50 records when histories are asked for.
-      paginator: { kind: "after", limit: 50 },
+      limit: 50,
       propertyChunks: { objectType, param: "propertiesWithHistory" },
     },
     primaryKey: [[idAs], ["property"], ["timestamp"]],
@@ -34,27 +34,37 @@ export const PROPERTY_HISTORY_STREAMS: readonly StreamDef[] = [
 ];
 
 /** Ids of every live record of a CRM object type (the parents of a web analytics stream). */
-const idsOf = (objectType: string): EndpointSource => ({
-  kind: "endpoint",
+const idsOf = (objectType: string): AfterPagedSource & ParentSource => ({
+  kind: "after-paged",
   path: `/crm/v3/objects/${objectType}`,
   query: { archived: "false", properties: "hs_object_id" },
   recordsPath: "results",
-  paginator: { kind: "after", limit: 100 },
+  limit: 100,
 });
 
 function webAnalytics(parentStream: string, objectType: string, eventObjectType: string, scopes: string[]): StreamDef {
   return {
     name: `${parentStream}_web_analytics`,
     source: {
-      kind: "endpoint",
-      path: "/events/v3/events",
-      query: { objectType: eventObjectType },
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 100 },
-      parent: { source: idsOf(objectType), idField: "id", param: "objectId" },
-      // One window per parent, from the cursor to the run's start (the reference slices P30D per parent, which
-      // multiplies requests); the state resumes at the parent page reached (see read-endpoint.ts).
-      timeWindow: { startParam: "occurredAfter", endParam: "occurredBefore", format: "iso" },
+      kind: "per-parent",
+      parent: idsOf(objectType),
+      idField: "id",
+      param: "objectId",
+      // One window per parent, from its own cursor (the newest event seen for it, less the lookback window) to
+      // the run's start; the reference slices P30D per parent, which multiplies requests.
+      child: {
+        kind: "time-windows",
+        startParam: "occurredAfter",
+        endParam: "occurredBefore",
+        format: "iso",
+        inner: {
+          kind: "after-paged",
+          path: "/events/v3/events",
+          query: { objectType: eventObjectType },
+          recordsPath: "results",
+          limit: 100,
+        },
+      },
     },
     primaryKey: [["id"]],
     cursorField: "occurredAt",

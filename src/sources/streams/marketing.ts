@@ -1,45 +1,58 @@
 /** Table entries for the legacy email/marketing, lists, forms, settings and automation endpoints. */
-import type { EndpointSource, StreamDef } from "../stream-def.js";
+import type {
+  AfterPagedSource,
+  OffsetPagedSource,
+  ParentSource,
+  PostOffsetSource,
+  StreamDef,
+  TimeWindowsSource,
+  UnboundedSource,
+} from "../stream-def.js";
 
 const DAY_MS = 86_400_000;
 
-/** v1 listings: `offset` + `hasMore`. */
-const v1Offset = (limit: number, limitParam: "limit" | "count" = "limit") =>
-  ({ kind: "offset", limit, limitParam, hasMore: "hasMore" }) as const;
+/** A v1 listing: `offset` + `hasMore`. */
+const v1Offset = (path: string, recordsPath: string, limit: number): OffsetPagedSource & UnboundedSource => ({
+  kind: "offset-paged",
+  path,
+  recordsPath,
+  limit,
+  limitParam: "limit",
+  hasMore: "hasMore",
+});
 
-/** The v1 email analytics endpoints read in 30-day windows of epoch-ms bounds (reference: P30D). */
-const EMAIL_WINDOWS = {
+/** A v1 email analytics endpoint read in 30-day windows of epoch-ms bounds (reference: P30D). */
+const emailWindows = (path: string, recordsPath: string): TimeWindowsSource => ({
+  kind: "time-windows",
   startParam: "startTimestamp",
   endParam: "endTimestamp",
   format: "ms",
   stepMs: 30 * DAY_MS,
-} as const;
+  inner: v1Offset(path, recordsPath, 1000),
+});
 
-export const CONTACT_LISTS_SOURCE: EndpointSource = {
-  kind: "endpoint",
+export const CONTACT_LISTS_SOURCE: PostOffsetSource & ParentSource = {
+  kind: "post-offset",
   method: "POST",
   path: "/crm/v3/lists/search",
   body: {},
   recordsPath: "lists",
-  paginator: { kind: "post-offset", count: 500 },
+  count: 500,
 };
 
-export const FORMS_SOURCE: EndpointSource = {
-  kind: "endpoint",
+export const FORMS_SOURCE: AfterPagedSource & ParentSource = {
+  kind: "after-paged",
   path: "/marketing/v3/forms",
   query: { formTypes: ["hubspot", "captured", "flow"] },
   recordsPath: "results",
-  paginator: { kind: "after", limit: 100 },
+  limit: 100,
 };
 
 export const MARKETING_STREAMS: readonly StreamDef[] = [
   {
     name: "campaigns",
     source: {
-      kind: "endpoint",
-      path: "/email/public/v1/campaigns",
-      recordsPath: "campaigns",
-      paginator: v1Offset(500),
+      ...v1Offset("/email/public/v1/campaigns", "campaigns", 500),
       detail: { path: "/email/public/v1/campaigns/{id}", idField: "id", param: "id", concurrency: 5 },
     },
     primaryKey: [["id"]],
@@ -60,16 +73,18 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   {
     name: "list_memberships",
     source: {
-      kind: "endpoint",
-      path: "/crm/v3/lists/{listId}/memberships",
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 250 },
-      parent: {
-        source: CONTACT_LISTS_SOURCE,
-        idField: "listId",
-        param: "listId",
-        as: "listId",
-        ignore: [{ status: 400, subCategory: "ListError.INVALID_OBJECT_TYPE_FOR_LIST" }],
+      kind: "per-parent",
+      parent: CONTACT_LISTS_SOURCE,
+      idField: "listId",
+      param: "listId",
+      as: "listId",
+      child: {
+        kind: "after-paged",
+        path: "/crm/v3/lists/{listId}/memberships",
+        recordsPath: "results",
+        limit: 250,
+        // Lists of other object types have no contact memberships to read.
+        errors: { ignore: [{ status: 400, subCategory: "ListError.INVALID_OBJECT_TYPE_FOR_LIST" }] },
       },
     },
     primaryKey: [["listId"], ["recordId"]],
@@ -77,13 +92,7 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   },
   {
     name: "email_events",
-    source: {
-      kind: "endpoint",
-      path: "/email/public/v1/events",
-      recordsPath: "events",
-      paginator: v1Offset(1000),
-      timeWindow: EMAIL_WINDOWS,
-    },
+    source: emailWindows("/email/public/v1/events", "events"),
     primaryKey: [["id"]],
     cursorField: "created",
     incremental: "server",
@@ -91,24 +100,13 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   },
   {
     name: "email_subscriptions",
-    source: {
-      kind: "endpoint",
-      path: "/email/public/v1/subscriptions",
-      recordsPath: "subscriptionDefinitions",
-      paginator: { kind: "single" },
-    },
+    source: { kind: "single", path: "/email/public/v1/subscriptions", recordsPath: "subscriptionDefinitions" },
     primaryKey: [["id"]],
     scopes: ["content"],
   },
   {
     name: "subscription_changes",
-    source: {
-      kind: "endpoint",
-      path: "/email/public/v1/subscriptions/timeline",
-      recordsPath: "timeline",
-      paginator: v1Offset(1000),
-      timeWindow: EMAIL_WINDOWS,
-    },
+    source: emailWindows("/email/public/v1/subscriptions/timeline", "timeline"),
     // Timeline entries carry no id (reference connector: primary key none).
     primaryKey: [],
     cursorField: "timestamp",
@@ -127,11 +125,18 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   {
     name: "form_submissions",
     source: {
-      kind: "endpoint",
-      path: "/form-integrations/v1/submissions/forms/{formId}",
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 50 },
-      parent: { source: FORMS_SOURCE, idField: "id", param: "formId", as: "formId", dedupe: true },
+      kind: "per-parent",
+      parent: FORMS_SOURCE,
+      idField: "id",
+      param: "formId",
+      as: "formId",
+      dedupe: true,
+      child: {
+        kind: "after-paged",
+        path: "/form-integrations/v1/submissions/forms/{formId}",
+        recordsPath: "results",
+        limit: 50,
+      },
     },
     // The reference declares none; a submission's conversionId is unique within its form.
     primaryKey: [["formId"], ["conversionId"]],
@@ -143,12 +148,12 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   {
     name: "marketing_emails",
     source: {
-      kind: "endpoint",
+      kind: "after-paged",
       path: "/marketing/v3/emails",
       query: { includeStats: "true" },
       recordsPath: "results",
-      paginator: { kind: "after", limit: 250 },
-      sinceParam: { param: "updatedAfter", format: "iso" },
+      limit: 250,
+      since: { param: "updatedAfter", format: "iso" },
     },
     primaryKey: [["id"]],
     cursorField: "updatedAt",
@@ -157,23 +162,13 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   },
   {
     name: "users",
-    source: {
-      kind: "endpoint",
-      path: "/settings/v3/users",
-      recordsPath: "results",
-      paginator: { kind: "after", limit: 100 },
-    },
+    source: { kind: "after-paged", path: "/settings/v3/users", recordsPath: "results", limit: 100 },
     primaryKey: [["id"]],
     scopes: ["crm.objects.users.read", "settings.users.read"],
   },
   {
     name: "workflows",
-    source: {
-      kind: "endpoint",
-      path: "/automation/v3/workflows",
-      recordsPath: "workflows",
-      paginator: { kind: "single" },
-    },
+    source: { kind: "single", path: "/automation/v3/workflows", recordsPath: "workflows" },
     primaryKey: [["id"]],
     cursorField: "updatedAt",
     cursorFallback: ["insertedAt"],
@@ -183,12 +178,7 @@ export const MARKETING_STREAMS: readonly StreamDef[] = [
   },
   {
     name: "account_details",
-    source: {
-      kind: "endpoint",
-      path: "/account-info/v3/details",
-      recordsPath: "",
-      paginator: { kind: "single" },
-    },
+    source: { kind: "single", path: "/account-info/v3/details", recordsPath: "" },
     // The body is the one record; the reference declares no key, portalId identifies the account.
     primaryKey: [["portalId"]],
     scopes: ["oauth"],

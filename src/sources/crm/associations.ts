@@ -1,7 +1,7 @@
 import { catchError, concatMap, forkJoin, map, type Observable, of } from "rxjs";
-import { HttpError } from "../errors.js";
-import type { Row } from "./page.js";
-import type { Transport } from "./transport.js";
+import { HttpError } from "../../errors.js";
+import type { Row } from "../page.js";
+import type { Transport } from "../transport.js";
 
 /** Refusals that cost one association type, not the stream. */
 const SKIPPABLE: ReadonlySet<string> = new Set(["MISSING_SCOPES", "NOT_FOUND", "BAD_REQUEST", "API_ERROR"]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { type SearchCursor, searchBody, stepSearch } from "../../src/sources/crm/modified-keyset.js";
 import type { Row } from "../../src/sources/page.js";
-import { type SearchCursor, searchBody, stepSearch } from "../../src/sources/search-cursor.js";
 
 const P = "hs_lastmodifieddate";
 const rec = (id: string, ms: number): Row => ({ id, properties: { [P]: new Date(ms).toISOString() } });

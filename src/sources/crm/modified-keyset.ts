@@ -1,4 +1,4 @@
-import type { Row } from "./page.js";
+import type { Row } from "../page.js";
 
 /**
  * Keyset paging over HubSpot's CRM search, so that the 10,000-result cap is never reached and

@@ -1,0 +1,319 @@
+/**
+ * The `crm-object` source kind: a HubSpot CRM object (contacts, deals, engagements, custom objects…) read through
+ * its v3 list and search endpoints and v4 association batch reads.
+ *
+ * - Full refresh, and an incremental read whose changed window is large: the work scheduler (backfill.ts) reads the
+ *   whole id line through both budgets at once; when search helped, a catch-up search for what changed meanwhile
+ *   follows (search may lag behind the list by seconds).
+ * - Incremental with a small window: keyset search on the modification time (modified-keyset.ts).
+ * - Incremental deletes: the recycle bin's records archived since the saved cursor, and ids merged away, as
+ *   tombstones (tombstones.ts), after the live records.
+ * Which path runs is decided by `planRead` (pure) from one-result search probes and the budgets' limits as the
+ * server announced them.
+ */
+import { concat, concatMap, defer, EMPTY, ignoreElements, map, type Observable, tap, timer } from "rxjs";
+import { cursorMillis } from "../../operators/filter-by-cursor.js";
+import type { Page, Row, StreamState } from "../page.js";
+import { PageSequence } from "../page-sequence.js";
+import { chunkProperties, type PropertyCatalog } from "../properties.js";
+import type { Ready } from "../pull.js";
+import type { SyncMode } from "../stream-def.js";
+import { type BackfillReport, crmReadTuning, readBackfill } from "./backfill.js";
+import type { CrmContext } from "./context.js";
+import { IdSpace, type SavedRange } from "./id-space.js";
+import { LIST_PAGE_SIZE } from "./list-page.js";
+import { SEARCH_PAGE_SIZE } from "./modified-keyset.js";
+import { type Probe, probeObject } from "./probe.js";
+import { readModifiedSince } from "./search-since.js";
+import { type ArchiveCursor, mergedTombstones, readArchivedTombstones, scanArchiveCursor } from "./tombstones.js";
+
+/** Server-side incremental state of a CRM object stream. */
+export interface CrmState extends StreamState {
+  /** Every record modified before this instant was delivered (ISO-8601). */
+  updatedAt?: string;
+  /** Mid-drain of a millisecond shared by more than a page of records: ids up to this one were delivered. */
+  drainAfterId?: string;
+  /** A read of the whole id line in progress: the ranges left (or the list's opaque cursor); then `cutoff`. */
+  backfill?: { cutoff: string; ranges?: SavedRange[]; after?: string };
+  /** Tombstones of archived records were delivered up to here (and for these ids in its millisecond). */
+  archivedAt?: string;
+  archivedIds?: string[];
+  /** Ids merged away whose tombstones were delivered. */
+  mergedIds?: string[];
+}
+
+export interface CrmReadOptions {
+  syncMode: SyncMode;
+  state?: CrmState;
+  /** Epoch ms: nothing modified before it is read. */
+  startDate: number;
+  lookbackMs: number;
+  /** Tombstones for deletes in incremental reads (default true). */
+  emitDeletes?: boolean;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Records per second the two budgets give at their current limits (list pages of 100, search pages of 200). */
+function rates(ctx: CrmContext): { list: number; search: number } {
+  const per = (name: "standard" | "search", size: number) => {
+    const s = ctx.transport.budgets[name].stats();
+    return (s.max / s.windowMs) * 1000 * size;
+  };
+  return { list: per("standard", LIST_PAGE_SIZE), search: per("search", SEARCH_PAGE_SIZE) };
+}
+
+/**
+ * Reading the changed window through search alone, or every record through both budgets (and dropping the
+ * unchanged): whichever ends sooner at the announced limits (pure).
+ */
+export function readsEverything(probe: Probe, r: { list: number; search: number }): boolean {
+  return probe.all / (r.list + r.search) < probe.window / r.search;
+}
+
+export function readCrmObject(
+  base: Omit<CrmContext, "names" | "chunks">,
+  properties: PropertyCatalog,
+  ready: Ready,
+  o: CrmReadOptions,
+): Observable<Page> {
+  return properties.of(base.source.objectType).pipe(
+    concatMap((defs) => {
+      const names = defs.map((d) => d.name);
+      const ctx: CrmContext = { ...base, names, chunks: chunkProperties(names) };
+      if (ctx.source.archived) return readArchivedRecords(ctx, ready);
+      if (o.syncMode === "full_refresh") return readFullRefresh(ctx, ready);
+      return readIncremental(ctx, ready, o);
+    }),
+  );
+}
+
+/** deals_archived: the recycle bin itself, through one list pager (client-side incremental on `archivedAt`). */
+function readArchivedRecords(ctx: CrmContext, ready: Ready): Observable<Page> {
+  return readBackfill(ctx, ready, { space: new IdSpace(), search: false }, {});
+}
+
+/** Every live record, through both budgets; then what changed while search read its ranges. */
+function readFullRefresh(ctx: CrmContext, ready: Ready): Observable<Page> {
+  return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty).pipe(
+    concatMap((probe) => {
+      const seq = new PageSequence(ready);
+      const space = new IdSpace();
+      space.maxId = probe?.maxId;
+      const report = catchUpReport(probe?.newest);
+      return concat(
+        seq.run((r) => readBackfill(ctx, r, { space, search: !!probe, total: probe?.all }, report)),
+        seq.run((r) => catchUp(ctx, r, probe?.newest, report, () => undefined)),
+      );
+    }),
+  );
+}
+
+/** The catch-up reads from `sinceMs` − settle; the read remembers what it delivered from there on. */
+function catchUpReport(sinceMs: number | undefined): BackfillReport {
+  return sinceMs === undefined ? {} : { recentFrom: sinceMs - crmReadTuning.searchSettleMs };
+}
+
+/**
+ * Search may lag behind the list: a record changed seconds before its id range was searched can be missing from
+ * that answer. Once the read is done, and no sooner than `searchSettleMs` after the last range search, everything
+ * modified since the read began (minus that margin) is read again through search.
+ */
+function catchUp(
+  ctx: CrmContext,
+  ready: Ready,
+  sinceMs: number | undefined,
+  report: BackfillReport,
+  stateOf: () => Record<string, unknown> | undefined,
+): Observable<Page> {
+  return defer(() => {
+    if (report.lastSearchAt === undefined || sinceMs === undefined) return EMPTY;
+    const settle = crmReadTuning.searchSettleMs;
+    const wait = Math.max(0, report.lastSearchAt + settle - ctx.scheduler.now());
+    const lo = sinceMs - settle;
+    return timer(wait, ctx.scheduler).pipe(
+      concatMap(() =>
+        readModifiedSince(ctx, ready, { mode: "range", lo, seenAtLo: [] }, { stateOf, delivered: report.recent }),
+      ),
+    );
+  });
+}
+
+function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Observable<Page> {
+  const saved = o.state ?? {};
+  const seq = new PageSequence(ready);
+  const deletes = o.emitDeletes ?? true;
+  const merged = new Set(saved.mergedIds ?? []);
+  // A first read is a snapshot: merges older than its cutoff (learnt from the probe) are not its deletes.
+  const first = saved.updatedAt === undefined && !saved.backfill;
+  const mergedFrom = { ms: first ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY };
+  let archive: ArchiveCursor = { archivedAt: saved.archivedAt, archivedIds: saved.archivedIds };
+  let live: CrmState = {};
+  /** The full state of a page: the live read's position plus the deletes' cursors. */
+  const full = (liveState: CrmState): CrmState => {
+    live = liveState;
+    const out: CrmState = { ...liveState };
+    if (archive.archivedAt !== undefined) {
+      out.archivedAt = archive.archivedAt;
+      out.archivedIds = archive.archivedIds ?? [];
+    }
+    if (merged.size) out.mergedIds = [...merged].sort();
+    return out;
+  };
+  const withMerged = (pages: Observable<Page>): Observable<Page> =>
+    deletes
+      ? pages.pipe(
+          map((page) => {
+            const gone = mergedTombstones(page.records, merged, mergedFrom.ms);
+            if (!gone.length) return page;
+            const records: Row[] = [...page.records, ...gone];
+            return { ...page, records, ...(page.state ? { state: full(live) } : {}) };
+          }),
+        )
+      : pages;
+
+  // A first incremental read is a snapshot: what the bin held before it began is not among its deletes.
+  const before =
+    deletes && saved.archivedAt === undefined
+      ? scanArchiveCursor(ctx).pipe(
+          tap((c) => {
+            archive = c;
+          }),
+          ignoreElements(),
+        )
+      : EMPTY;
+  const livePhase = withMerged(
+    readLive(ctx, seq, saved, o, full, (cutoffMs) => {
+      if (first) mergedFrom.ms = cutoffMs;
+    }),
+  );
+  const deletesPhase = defer(() =>
+    deletes
+      ? seq.run((r) =>
+          readArchivedTombstones(ctx, r, archive, {
+            startDate: o.startDate,
+            lookbackMs: o.lookbackMs,
+            stateOf: (c) => {
+              archive = c;
+              return full(live);
+            },
+          }),
+        )
+      : EMPTY,
+  );
+  return concat(before, livePhase, deletesPhase);
+}
+
+/** The live records of an incremental read, each page's state built by `full` from the live position. */
+function readLive(
+  ctx: CrmContext,
+  seq: PageSequence,
+  saved: CrmState,
+  o: CrmReadOptions,
+  full: (s: CrmState) => CrmState,
+  onCutoff: (ms: number) => void,
+): Observable<Page> {
+  if (saved.backfill) return resumeBackfill(ctx, seq, saved.backfill, full);
+  const cursorMs = cursorMillis(saved.updatedAt);
+  if (cursorMs !== undefined && saved.drainAfterId && o.lookbackMs === 0) {
+    const from = { mode: "drain" as const, at: cursorMs, afterId: saved.drainAfterId };
+    return seq.run((r) => readModifiedSince(ctx, r, from, { stateOf: (c) => full(c) }));
+  }
+  const lo = cursorMs === undefined ? o.startDate : Math.max(o.startDate, cursorMs - o.lookbackMs);
+  return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty, lo).pipe(
+    concatMap((probe) => {
+      onCutoff(probe?.newest ?? lo);
+      if (!probe) return seq.run((r) => readClientSide(ctx, r, lo, full));
+      if (!readsEverything(probe, rates(ctx))) {
+        const from = { mode: "range" as const, lo, seenAtLo: [] };
+        return seq.run((r) => readModifiedSince(ctx, r, from, { stateOf: (c) => full(c), total: probe.window }));
+      }
+      // The cursor after this read: the newest change seen BEFORE it began, so nothing changed during it is missed.
+      const cutoff = iso(probe.newest ?? lo);
+      const space = new IdSpace();
+      space.maxId = probe.maxId;
+      return backfillThenCatchUp(ctx, seq, space, { cutoff, minModified: lo, total: probe.all }, full);
+    }),
+  );
+}
+
+function backfillThenCatchUp(
+  ctx: CrmContext,
+  seq: PageSequence,
+  space: IdSpace,
+  p: { cutoff: string; minModified?: number; total?: number; byId?: boolean; after?: string; search?: boolean },
+  full: (s: CrmState) => CrmState,
+): Observable<Page> {
+  const report = catchUpReport(cursorMillis(p.cutoff));
+  const stateOf = (left: { ranges?: SavedRange[]; after?: string }): CrmState => {
+    const open = left.ranges ? left.ranges.length > 0 : left.after !== undefined;
+    return full(open ? { backfill: { cutoff: p.cutoff, ...left } } : { updatedAt: p.cutoff });
+  };
+  return concat(
+    seq.run((r) =>
+      readBackfill(
+        ctx,
+        r,
+        {
+          space,
+          search: p.search ?? true,
+          byId: p.byId,
+          after: p.after,
+          minModified: p.minModified,
+          total: p.total,
+          stateOf,
+        },
+        report,
+      ),
+    ),
+    seq.run((r) => catchUp(ctx, r, cursorMillis(p.cutoff), report, () => full({ updatedAt: p.cutoff }))),
+  );
+}
+
+/** A backfill killed midway: the ranges it had left (or its list cursor), then the catch-up. */
+function resumeBackfill(
+  ctx: CrmContext,
+  seq: PageSequence,
+  saved: NonNullable<CrmState["backfill"]>,
+  full: (s: CrmState) => CrmState,
+): Observable<Page> {
+  if (saved.ranges) {
+    const space = IdSpace.fromSaved(saved.ranges);
+    return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty).pipe(
+      concatMap((probe) => {
+        space.maxId = probe?.maxId;
+        return backfillThenCatchUp(ctx, seq, space, { cutoff: saved.cutoff, byId: true, search: !!probe }, full);
+      }),
+    );
+  }
+  return backfillThenCatchUp(
+    ctx,
+    seq,
+    new IdSpace(),
+    { cutoff: saved.cutoff, byId: false, after: saved.after, search: false },
+    full,
+  );
+}
+
+/**
+ * An object whose search is refused: every record through the list, those modified before the cursor dropped;
+ * the cursor advances only once the whole list was read (it is in id order, not modification order).
+ */
+function readClientSide(ctx: CrmContext, ready: Ready, lo: number, full: (s: CrmState) => CrmState): Observable<Page> {
+  ctx.warn(`${ctx.stream}: search is not available; reading the full list instead`);
+  return defer(() => {
+    let newest = lo;
+    const start = full({ updatedAt: iso(lo) });
+    const pages = readBackfill(ctx, ready, { space: new IdSpace(), search: false, minModified: lo }, {}).pipe(
+      map((page) => {
+        for (const r of page.records) {
+          const ms = cursorMillis(r.updatedAt);
+          if (ms !== undefined && ms > newest) newest = ms;
+        }
+        return { ...page, state: start };
+      }),
+    );
+    const end = defer(() => [{ stream: ctx.stream, records: [], state: full({ updatedAt: iso(newest) }) } as Page]);
+    return concat(pages, end);
+  });
+}

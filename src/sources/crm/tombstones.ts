@@ -1,0 +1,133 @@
+/**
+ * Deletes as tombstones (the Airbyte CDC convention): records HubSpot archived (its recycle bin, kept 90 days,
+ * read through the list endpoint with `archived=true` and filtered on `archivedAt` client-side) and records merged
+ * away into another (listed in the survivor's `hs_merged_object_ids`) become one record each,
+ * `{ id, archived: true, archivedAt, _ab_cdc_deleted_at }`, which Airbyte destinations apply as a delete.
+ */
+import { defer, EMPTY, expand, map, type Observable, reduce } from "rxjs";
+import { cursorMillis } from "../../operators/filter-by-cursor.js";
+import type { Page, Row } from "../page.js";
+import { pullPages, type Ready, type Step } from "../pull.js";
+import type { CrmContext } from "./context.js";
+import { fetchListPage } from "./list-page.js";
+
+export const DELETED_AT = "_ab_cdc_deleted_at";
+
+/** Where the archived read stopped: the newest `archivedAt` delivered and the ids archived in that millisecond. */
+export interface ArchiveCursor {
+  archivedAt?: string;
+  archivedIds?: string[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The tombstone of a deleted record. */
+export function tombstone(id: string, deletedAtMs: number): Row {
+  const at = iso(deletedAtMs);
+  return { id, archived: true, archivedAt: at, [DELETED_AT]: at };
+}
+
+/**
+ * The tombstones of one page of archived records, given the cursor (pure): a record archived after it, or in its
+ * very millisecond but not yet delivered then; `floorMs` (cursor − lookback, or the start date) bounds the rest.
+ */
+export function archivedTombstones(records: readonly Row[], cursor: ArchiveCursor, floorMs: number): Row[] {
+  const atMs = cursorMillis(cursor.archivedAt);
+  const seenAt = new Set(cursor.archivedIds ?? []);
+  const out: Row[] = [];
+  for (const r of records) {
+    const ms = cursorMillis(r.archivedAt);
+    if (ms === undefined || ms < floorMs) continue;
+    if (atMs !== undefined && ms === atMs && seenAt.has(String(r.id))) continue;
+    out.push(tombstone(String(r.id), ms));
+  }
+  return out;
+}
+
+/** The cursor after delivering `tombstones` on top of `cursor` (pure). */
+export function advanceArchiveCursor(cursor: ArchiveCursor, tombstones: readonly Row[]): ArchiveCursor {
+  let atMs = cursorMillis(cursor.archivedAt);
+  let ids = new Set(cursor.archivedIds ?? []);
+  for (const t of tombstones) {
+    const ms = cursorMillis(t.archivedAt) as number;
+    if (atMs === undefined || ms > atMs) {
+      atMs = ms;
+      ids = new Set([String(t.id)]);
+    } else if (ms === atMs) ids.add(String(t.id));
+  }
+  return atMs === undefined ? {} : { archivedAt: iso(atMs), archivedIds: [...ids].sort() };
+}
+
+/**
+ * Every record of the recycle bin archived since the cursor (minus `lookbackMs`), as tombstones; the last page
+ * carries the advanced cursor in `stateOf`.
+ */
+export function readArchivedTombstones(
+  ctx: CrmContext,
+  ready: Ready,
+  cursor: ArchiveCursor,
+  o: { startDate: number; lookbackMs: number; stateOf: (c: ArchiveCursor) => Record<string, unknown> | undefined },
+): Observable<Page> {
+  return defer(() => {
+    const atMs = cursorMillis(cursor.archivedAt);
+    const floorMs = atMs === undefined ? o.startDate : Math.max(o.startDate, atMs - o.lookbackMs);
+    const from: ArchiveCursor = o.lookbackMs > 0 ? { archivedAt: cursor.archivedAt } : cursor;
+    let next = cursor;
+    const step = (after: string | undefined): Observable<Step<string | undefined>> =>
+      fetchListPage(ctx.transport, ctx.source.objectType, [["hs_object_id"]], after, true).pipe(
+        map(({ records, after: more }) => {
+          const rows = archivedTombstones(records, from, floorMs);
+          next = advanceArchiveCursor(next, rows);
+          const page: Page = { stream: ctx.stream, records: rows };
+          // Checkpoint the cursor only once the whole bin was read: it is in id order, not archive order.
+          const state = o.stateOf(more ? cursor : next);
+          if (state) page.state = state;
+          return { page, next: more };
+        }),
+      );
+    return pullPages<string | undefined>(undefined, step, ready);
+  });
+}
+
+/**
+ * Tombstones for ids merged away into the page's records (`hs_merged_object_ids`, semicolon-separated), each once:
+ * `delivered` holds the merged ids tombstoned by earlier pages and runs, and is updated (pure but for that set).
+ * A survivor last modified before `fromMs` was merged before a first read's snapshot: its merged ids join
+ * `delivered` without a tombstone.
+ */
+export function mergedTombstones(
+  records: readonly Row[],
+  delivered: Set<string>,
+  fromMs = Number.NEGATIVE_INFINITY,
+): Row[] {
+  const out: Row[] = [];
+  for (const r of records) {
+    const raw = (r.properties as Record<string, unknown> | undefined)?.hs_merged_object_ids;
+    if (typeof raw !== "string" || raw === "") continue;
+    const at = cursorMillis(r.updatedAt) ?? cursorMillis((r.properties as Record<string, unknown>).hs_lastmodifieddate);
+    if (at === undefined) continue;
+    for (const part of raw.split(";")) {
+      const id = part.trim();
+      if (!/^\d+$/.test(id) || id === String(r.id) || delivered.has(id)) continue;
+      delivered.add(id);
+      if (at >= fromMs) out.push(tombstone(id, at));
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the recycle bin stands now, without delivering anything: a first incremental read is a fresh snapshot, so
+ * only records archived after it began are its deletes.
+ */
+export function scanArchiveCursor(ctx: CrmContext): Observable<ArchiveCursor> {
+  const page = (after: string | undefined) =>
+    fetchListPage(ctx.transport, ctx.source.objectType, [["hs_object_id"]], after, true);
+  return page(undefined).pipe(
+    expand((p) => (p.after ? page(p.after) : EMPTY)),
+    reduce<{ records: Row[] }, ArchiveCursor>(
+      (cursor, p) => advanceArchiveCursor(cursor, archivedTombstones(p.records, {}, Number.NEGATIVE_INFINITY)),
+      {},
+    ),
+  );
+}
