@@ -11,7 +11,8 @@ import { SourceError } from "./errors.js";
 import { loadJsonFile } from "./protocol/json-file.js";
 
 const PRIVATE_APP_TITLE = "Private App Credentials";
-const OAUTH_TITLE = "OAuth Credentials";
+/** The `credentials_title` that selects OAuth (also the predicate of the spec's advanced_auth). */
+export const OAUTH_TITLE = "OAuth Credentials";
 
 /** HubSpot's burst limit (requests per rolling 10 s) for each subscription tier. */
 export const tierBurstPer10s = {
@@ -24,6 +25,24 @@ export const tierBurstPer10s = {
 
 /** A HubSpot subscription tier, as named in `rate_limit_tier`. */
 export type RateLimitTier = keyof typeof tierBurstPer10s;
+
+/** Other spellings accepted for a tier (the simulator's short names, a dashed add-on); the docs use the keys above. */
+export const TIER_ALIASES: Readonly<Record<string, RateLimitTier>> = {
+  pro: "professional",
+  addon: "api_add_on",
+  "api-add-on": "api_add_on",
+};
+
+/** The documented tier name for a tier name or alias; anything else is returned unchanged (and refused later). */
+export function canonicalTier<T>(value: T): T | RateLimitTier {
+  return typeof value === "string" ? (TIER_ALIASES[value.trim().toLowerCase()] ?? value) : value;
+}
+
+/**
+ * The `<your …>` values of config/*.example.json: left in place they would cost a round trip to HubSpot for a
+ * 401 that says less than we know.
+ */
+const PLACEHOLDER = /^<\s*your\b[^>]*>$/i;
 
 /**
  * The `connectionSpecification` printed by `spec` (JSON Schema draft-07). Unknown keys are allowed,
@@ -325,7 +344,7 @@ function parseWithHeadline(raw: unknown, headline: string): ParsedConfig {
 /** The option's value or its default; on a problem, records it and returns the default. */
 function readOption(raw: Record<string, unknown>, key: OptionKey, problems: string[]): unknown {
   const schema: OptionSchema = configSpecification.properties[key];
-  const value = raw[key];
+  const value = key === "rate_limit_tier" ? canonicalTier(raw[key]) : raw[key];
   if (value === undefined) return schema.default;
   const problem = key === "start_date" ? checkStartDate(value, schema) : checkScalar(value, schema);
   if (problem) problems.push(`${key}: ${problem}`);
@@ -411,6 +430,14 @@ function parseCredentials(raw: unknown, problems: string[]): Credentials | undef
     return undefined;
   }
   const kind = credentialsKind(raw, problems);
+  const placeholders = Object.keys(raw).filter((k) => typeof raw[k] === "string" && PLACEHOLDER.test(raw[k].trim()));
+  if (placeholders.length) {
+    const what = kind === "oauth" ? "your OAuth app's values" : "your private app's access token";
+    problems.push(
+      `credentials: ${placeholders.join(", ")} still ${placeholders.length > 1 ? "hold the placeholders" : "holds the placeholder"} of the example config; put ${what} there`,
+    );
+    return undefined;
+  }
   if (kind === "private-app") {
     const accessToken = secretField(raw, "access_token", problems);
     return accessToken === undefined ? undefined : { kind, accessToken };

@@ -4,11 +4,17 @@ import {
   defer,
   firstValueFrom,
   from,
+  fromEvent,
   lastValueFrom,
   mergeMap,
+  NEVER,
   type Observable,
   type OperatorFunction,
+  of,
   type SchedulerLike,
+  take,
+  takeUntil,
+  tap,
   toArray,
 } from "rxjs";
 import { SourceError } from "./errors.js";
@@ -35,8 +41,11 @@ export interface PipelineEvents {
   log(level: "info" | "warn" | "error", message: string): void;
   /** A stream failed for good; the run goes on with the other streams unless the error is a config error. */
   streamError(stream: string, err: unknown): void | Promise<void>;
-  /** Records accepted by the sink, for progress displays. */
-  progress?(stream: string, records: number): void;
+  /**
+   * Records accepted by the sink, for progress displays; `total` is what HubSpot reports for the stream (or its
+   * current window) when it does.
+   */
+  progress?(stream: string, records: number, total?: number): void;
 }
 
 export interface PlannedStream {
@@ -63,12 +72,17 @@ export interface PipelineOptions {
   checkpointEveryRecords: number;
   /** The clock of the checkpoint cadence and of every reader (default: asyncScheduler, the wall clock). */
   scheduler?: SchedulerLike;
+  /**
+   * Aborting stops every running stream after the page being written: it checkpoints the newest state its
+   * written records cover, reports INCOMPLETE and the summary `interrupted`; streams not started yet do not start.
+   */
+  signal?: AbortSignal;
 }
 
 export interface StreamSummary {
   stream: string;
   records: number;
-  status: "complete" | "skipped" | "failed";
+  status: "complete" | "skipped" | "failed" | "interrupted";
   reason?: string;
 }
 
@@ -107,7 +121,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   const { events, sink } = opts;
   const name = def.name;
   const warn = (m: string) => events.log("warn", m);
-  if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} runStream`);
+  if (opts.signal?.aborted) return { stream: name, records: 0, status: "interrupted", reason: "not started" };
   await events.status(name, "STARTED");
 
   const missing = missingScopes(def, opts.grantedScopes);
@@ -128,6 +142,8 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   let pending: StreamState | undefined;
   // The newest state of the run, checkpointed or not: the final checkpoint repeats it, never the starting state.
   let latest: StreamState | undefined;
+  let total: number | undefined;
+  let interrupted = false;
   const gate = pageGate();
   const openedTables = new Set<string>();
   const mode = incremental ? "append" : "overwrite";
@@ -150,9 +166,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
   try {
     const props =
       def.source.kind === "crm-object" ? await firstValueFrom(opts.properties.of(def.source.objectType)) : undefined;
-    if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} props`);
     await open(name, streamColumns(def, props));
-    if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${name} opened`);
     let running = false;
     let pages: Observable<Page> = readStream(
       def,
@@ -171,8 +185,21 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     for (const op of transforms(def, props, warn)) pages = pages.pipe(op);
     await lastValueFrom(
       pages.pipe(
+        // After the reader and the transforms: a client-side stream's end-of-stream state (emitted once its read
+        // completed) cannot slip out of an interrupted read.
+        takeUntil(
+          aborted(opts.signal).pipe(
+            tap(() => {
+              interrupted = true;
+            }),
+          ),
+        ),
         concatMap((page) =>
           defer(async () => {
+            if (opts.signal?.aborted) {
+              interrupted = true; // fetched but not written: its state must not be checkpointed
+              return;
+            }
             if (!running) {
               running = true;
               await events.status(name, "RUNNING");
@@ -184,7 +211,8 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
             }
             records += page.records.length;
             sinceCheckpoint += page.records.length;
-            events.progress?.(name, records);
+            total = page.total ?? total;
+            events.progress?.(name, records, total);
             if (page.state) pending = latest = page.state;
             gate.written();
             const due =
@@ -196,6 +224,11 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
         toArray(),
       ),
     );
+    if (interrupted) {
+      await checkpoint(false);
+      await events.status(name, "INCOMPLETE");
+      return { stream: name, records, status: "interrupted", reason: "interrupted" };
+    }
     await checkpoint(true);
     await events.status(name, "COMPLETE");
     return { stream: name, records, status: "complete" };
@@ -213,6 +246,12 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     if (err instanceof SourceError && err.kind === "config") throw err;
     return { stream: name, records, status: "failed", reason: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Emits once the signal is aborted (at once if it already is); never without a signal. */
+function aborted(signal: AbortSignal | undefined): Observable<unknown> {
+  if (!signal) return NEVER;
+  return signal.aborted ? of(true) : fromEvent(signal, "abort").pipe(take(1));
 }
 
 /**

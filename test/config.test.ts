@@ -383,14 +383,16 @@ describe("readConfigFile", () => {
 });
 
 describe("example configs", () => {
+  const read = async (path: string) =>
+    JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(path, "utf8"))) as Record<string, any>;
+
   it.each([
-    ["config/private-app.example.json", "private-app"],
-    ["config/oauth.example.json", "oauth"],
-  ])("%s parses without warnings and spells out every default", async (path, kind) => {
-    const { config, warnings } = await readConfigFile(path);
+    ["config/private-app.example.json", { access_token: TOKEN }],
+    ["config/oauth.example.json", oauth],
+  ])("%s, its placeholders filled, parses without warnings and spells out every default", async (path, filled) => {
+    const raw = await read(path);
+    const { warnings } = parseConfig({ ...raw, credentials: { ...raw.credentials, ...filled } });
     expect(warnings).toEqual([]);
-    expect(config.credentials.kind).toBe(kind);
-    const raw = JSON.parse(await import("node:fs/promises").then((fs) => fs.readFile(path, "utf8")));
     const documented = Object.keys(configSpecification.properties).filter((k) => k !== "requests_per_10s");
     expect(Object.keys(raw).sort()).toEqual(documented.sort());
     for (const key of documented.filter((k) => k !== "credentials")) {
@@ -400,13 +402,58 @@ describe("example configs", () => {
   });
 
   it("uses placeholders, never token-looking strings", async () => {
-    const fs = await import("node:fs/promises");
     for (const path of ["config/private-app.example.json", "config/oauth.example.json"]) {
-      const raw = JSON.parse(await fs.readFile(path, "utf8"));
+      const raw = await read(path);
       for (const value of Object.values(raw.credentials as Record<string, string>)) {
         if (value.endsWith("Credentials")) continue;
         expect(value).toMatch(/^<your .+>$/);
       }
     }
+  });
+
+  it.each([
+    [
+      "config/private-app.example.json",
+      /credentials: access_token still holds the placeholder .*private app's access token/,
+    ],
+    [
+      "config/oauth.example.json",
+      /credentials: client_id, client_secret, refresh_token still hold the placeholders .*OAuth app/,
+    ],
+  ])("%s as it is is refused in one line naming the placeholders", async (path, message) => {
+    const err = (await readConfigFile(path).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(exitCodeOf(err)).toBe(2);
+    expect(err.message).toMatch(message);
+    expect(err.message.split("\n")).toHaveLength(1);
+  });
+
+  it("refuses a placeholder left in one field of an otherwise filled OAuth config", () => {
+    const err = configErrorOf(() => parseConfig({ credentials: { ...oauth, refresh_token: "<your refresh token>" } }));
+    expect(err.problems).toEqual([
+      "credentials: refresh_token still holds the placeholder of the example config; put your OAuth app's values there",
+    ]);
+  });
+});
+
+describe("rate_limit_tier spellings", () => {
+  it.each([
+    ["professional", "professional", 190],
+    ["pro", "professional", 190],
+    ["addon", "api_add_on", 250],
+    ["api-add-on", "api_add_on", 250],
+    ["starter", "starter", 100],
+  ])("reads %j as %s (%d requests per 10 s)", (given, tier, budget) => {
+    const { config, warnings } = parseConfig({ credentials: pat, rate_limit_tier: given });
+    expect(config.rateLimitTier).toBe(tier);
+    expect(config.requestsPer10s).toBe(budget);
+    expect(warnings).toEqual([]);
+  });
+
+  it("still refuses an unknown tier, listing the documented names only", () => {
+    const err = configErrorOf(() => parseConfig({ credentials: pat, rate_limit_tier: "gold" }));
+    expect(err.problems).toEqual([
+      'rate_limit_tier: must be one of "free", "starter", "professional", "enterprise", "api_add_on"',
+    ]);
   });
 });

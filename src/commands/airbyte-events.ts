@@ -3,6 +3,7 @@ import type { PipelineEvents } from "../pipeline.js";
 import {
   type AirbyteMessage,
   errorTrace,
+  estimateTrace,
   type FailureType,
   logMessage,
   stateMessage,
@@ -56,19 +57,25 @@ export const PROGRESS_EVERY_MS = 30_000;
 
 /**
  * Pipeline events as Airbyte messages on stdout. Long reads also get a progress LOG line every
- * `PROGRESS_EVERY_MS` per stream (records so far and records/s), since stdout carries no progress bar.
+ * `PROGRESS_EVERY_MS` per stream (records so far and records/s), since stdout carries no progress bar, and a
+ * stream whose total HubSpot reports gets one ESTIMATE trace, which the platform shows as a progress bar.
  */
 export function airbyteEvents(out: MessageOut, now: () => number = Date.now): PipelineEvents {
-  const started = new Map<string, { at: number; lastReport: number }>();
+  const started = new Map<string, { at: number; lastReport: number; estimated: boolean }>();
   return {
-    progress: (stream, records) => {
+    progress: (stream, records, total) => {
       const t = now();
-      const s = started.get(stream) ?? { at: t, lastReport: t };
+      const s = started.get(stream) ?? { at: t, lastReport: t, estimated: false };
       started.set(stream, s);
+      if (total !== undefined && !s.estimated) {
+        s.estimated = true;
+        void out.emit(estimateTrace(stream, total, t));
+      }
       if (t - s.lastReport < PROGRESS_EVERY_MS) return;
       s.lastReport = t;
       const rate = Math.round((records * 1000) / Math.max(1, t - s.at));
-      void out.log("INFO", `${stream}: ${records} records so far (${rate} records/s)`);
+      const count = total === undefined ? `${records}` : `${records} of ${total}`;
+      void out.log("INFO", `${stream}: ${count} records so far (${rate} records/s)`);
     },
     status: (stream, status) => out.emit(streamStatus(stream, status, Date.now())),
     state: (stream, state, count) => out.emit(stateMessage(stream, state, count)),

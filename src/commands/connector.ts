@@ -1,8 +1,9 @@
-import { type Config, configSpecification, readConfigFile, serializeConfig } from "../config.js";
+import { type Config, readConfigFile, serializeConfig } from "../config.js";
 import { exitCodeOf, SourceError } from "../errors.js";
 import { type PipelineEvents, runPipeline, type StreamSummary } from "../pipeline.js";
 import { readCatalogFile } from "../protocol/catalog.js";
 import { catalogMessage, connectionStatus, controlConfigMessage, specMessage, toLine } from "../protocol/messages.js";
+import { connectorSpecification } from "../protocol/spec.js";
 import { readStateFile } from "../protocol/state.js";
 import { redactorFor } from "../redact.js";
 import { LineWriter } from "../sinks/line-writer.js";
@@ -11,8 +12,8 @@ import { stdoutSink } from "../sinks/stdout.js";
 import { HubSpotSource } from "../source.js";
 import type { StreamState } from "../sources/page.js";
 import { airbyteEvents, MessageOut } from "./airbyte-events.js";
-
-const DOCS_URL = "https://github.com/source-hubspot/source-hubspot#readme";
+import { didYouMean } from "./cli-options.js";
+import { listenForInterrupts } from "./interrupt.js";
 
 /** Checkpoint cadence when stdout is the sink (cheap to checkpoint). */
 export const STDOUT_CHECKPOINT = { everyMs: 5_000, everyRecords: 10_000 };
@@ -40,15 +41,16 @@ async function guarded(out: MessageOut, body: () => Promise<number>): Promise<nu
 
 export async function specCommand(): Promise<number> {
   const out = plainOut();
-  await out.emit(specMessage({ documentationUrl: DOCS_URL, connectionSpecification: configSpecification }));
+  await out.emit(specMessage(connectorSpecification));
   return 0;
 }
 
 export async function checkCommand(configPath: string): Promise<number> {
   let out = plainOut();
   try {
-    const { config } = await readConfigFile(configPath);
+    const { config, warnings } = await readConfigFile(configPath);
     out = new MessageOut(out.lines, redactorFor(config));
+    for (const w of warnings) await out.log("WARN", `config ${w}`);
     const source = new HubSpotSource(config, { log: (l, m) => void out.log(l === "warn" ? "WARN" : "INFO", m) });
     try {
       const result = await source.check();
@@ -89,7 +91,10 @@ export interface ReadInputs {
   statePath?: string;
 }
 
-/** `read`: RECORD/STATE/TRACE/LOG/CONTROL on stdout, nothing else. */
+/**
+ * `read`: RECORD/STATE/TRACE/LOG/CONTROL on stdout, nothing else. SIGTERM (how the platform cancels a sync) or
+ * SIGINT ends it as `sync` does: the pages being written are finished and their STATE emitted first.
+ */
 export async function readCommand(inputs: ReadInputs): Promise<number> {
   const sink = stdoutSink({ out: process.stdout });
   let out = new MessageOut(sink.lines, (t) => t);
@@ -109,12 +114,19 @@ export async function readCommand(inputs: ReadInputs): Promise<number> {
       },
     });
     const errors: unknown[] = [];
+    const interrupts = listenForInterrupts(
+      (signal) => void out.log("WARN", `${signal}: stopping after the pages being written`),
+    );
     try {
       const events = airbyteEvents(out);
-      const summaries = await runSource(source, sink, events, catalog, states, errors, STDOUT_CHECKPOINT);
+      const summaries = await runSource(source, sink, events, catalog, states, errors, {
+        ...STDOUT_CHECKPOINT,
+        signal: interrupts.signal,
+      });
       await sink.close();
-      return exitCodeOfRun(summaries, errors);
+      return interrupts.exitCode() ?? exitCodeOfRun(summaries, errors);
     } finally {
+      interrupts.dispose();
       source.close();
     }
   });
@@ -128,11 +140,16 @@ export async function runSource(
   catalog: Awaited<ReturnType<typeof readCatalogFile>>,
   states: ReadonlyMap<string, StreamState>,
   errors: unknown[],
-  checkpoint: { everyMs: number; everyRecords: number },
+  run: { everyMs: number; everyRecords: number; signal?: AbortSignal },
 ): Promise<StreamSummary[]> {
   // Independent look-ups (token info, custom object schemas) go out together: the sync starts a round trip sooner.
   const [granted, { planned, unknown }] = await Promise.all([source.grantedScopes(), source.plan(catalog, states)]);
-  for (const name of unknown) events.log("warn", `stream ${name} is not available in this account; skipped`);
+  if (unknown.length) {
+    const available = (await source.streams()).map((d) => d.name);
+    for (const name of unknown) {
+      events.log("warn", `stream ${name} is not available in this account; skipped${didYouMean(name, available)}`);
+    }
+  }
   const config = source.config;
   const collecting: PipelineEvents = {
     ...events,
@@ -152,8 +169,9 @@ export async function runSource(
       lookbackMs: config.lookbackWindowMinutes * 60_000,
       maxConcurrentStreams: config.maxConcurrentStreams,
       grantedScopes: granted,
-      checkpointEveryMs: checkpoint.everyMs,
-      checkpointEveryRecords: checkpoint.everyRecords,
+      checkpointEveryMs: run.everyMs,
+      checkpointEveryRecords: run.everyRecords,
+      signal: run.signal,
     });
   } catch (err) {
     if (err instanceof SourceError) errors.push(err);

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { type Config, parseConfig, readConfigFile, serializeConfig } from "../config.js";
 import { SourceError } from "../errors.js";
 import type { PipelineEvents, StreamSummary } from "../pipeline.js";
@@ -11,7 +11,9 @@ import { createSink, multiSink } from "../sinks/index.js";
 import type { Sink } from "../sinks/sink.js";
 import { HubSpotSource } from "../source.js";
 import type { StreamState } from "../sources/page.js";
+import { didYouMean } from "./cli-options.js";
 import { exitCodeOfRun, runSource } from "./connector.js";
+import { listenForInterrupts } from "./interrupt.js";
 import { Progress } from "./progress.js";
 
 export interface SyncInputs {
@@ -19,7 +21,8 @@ export interface SyncInputs {
   streams?: string[];
   sinks: string[];
   out: string;
-  statePath?: string;
+  /** The state file; default `<out>/state.json`; false (`--no-state`): neither read nor write one. */
+  statePath?: string | false;
   fullRefresh?: boolean;
   demo?: boolean;
   scale?: string;
@@ -46,6 +49,9 @@ async function demoConfig(scale: string): Promise<{ config: Config; stop: () => 
 /** Human mode: sync streams into files with progress on a TTY, state in a file, a summary at the end. */
 export async function syncCommand(inputs: SyncInputs): Promise<number> {
   for (const kind of inputs.sinks) sinkFor(kind, inputs.out); // a bad --sink is reported before anything starts
+  await usableFolder("--out", inputs.out);
+  const statePath = statePathOf(inputs);
+  if (statePath) await usableFolder("--state", dirname(statePath));
   if (!inputs.demo) {
     if (!inputs.configPath) throw new SourceError("sync needs --config FILE (or --demo)", "CONFIG_MISSING", "config");
     const parsed = await readConfigFile(inputs.configPath);
@@ -61,12 +67,41 @@ export async function syncCommand(inputs: SyncInputs): Promise<number> {
   }
 }
 
+/** The state file a sync uses: `--state`, else `<out>/state.json`, none with `--no-state`. */
+function statePathOf(inputs: Pick<SyncInputs, "statePath" | "out">): string | undefined {
+  if (inputs.statePath === false) return undefined;
+  return inputs.statePath || join(inputs.out, "state.json");
+}
+
+/** A folder the sync can write into, created if missing; one line naming the flag when it cannot be. */
+async function usableFolder(flag: string, dir: string): Promise<void> {
+  const refuse = (why: string) => new SourceError(`${flag} ${dir}: ${why}`, "OUTPUT_UNUSABLE", "config");
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" || code === "ENOTDIR") throw refuse("is a file (or under one), not a folder");
+    throw refuse(`cannot be created (${code ?? (err as Error).message})`);
+  }
+  if (!(await stat(dir)).isDirectory()) throw refuse("is a file, not a folder");
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw refuse("is not writable");
+  }
+}
+
 async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
   const redact = redactorFor(config);
-  await mkdir(inputs.out, { recursive: true });
-  const statePath = inputs.statePath ?? (inputs.demo ? join(inputs.out, "state.json") : undefined);
+  const statePath = statePathOf(inputs);
   const states: StateMap = statePath && existsSync(statePath) ? await readStateFile(statePath) : new Map();
   const progress = new Progress(process.stderr, (t) => redact(t));
+  const interrupts = listenForInterrupts((signal) =>
+    progress.log(
+      "warn",
+      `${signal}: finishing the pages being written, then saving the state (send it again to exit at once)`,
+    ),
+  );
 
   const source = new HubSpotSource(config, {
     log: (level, message) => progress.log(level, message),
@@ -77,6 +112,7 @@ async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
       progress.log("info", "HubSpot rotated the OAuth refresh token; the config file was updated");
     },
   });
+  progress.statsFrom(() => source.transport.stats());
   const sinks: Sink[] = inputs.sinks.map((kind) => sinkFor(kind, inputs.out));
   const sink = sinks.length === 1 ? (sinks[0] as Sink) : multiSink(sinks);
   const errors: unknown[] = [];
@@ -84,10 +120,12 @@ async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
   try {
     const available = await source.streams();
     const wanted = inputs.streams?.length ? new Set(inputs.streams) : undefined;
-    const unknown = [...(wanted ?? [])].filter((n) => !available.some((d) => d.name === n));
+    const names = available.map((d) => d.name);
+    const unknown = [...(wanted ?? [])].filter((n) => !names.includes(n));
     if (unknown.length) {
+      const hints = unknown.map((n) => `"${n}"${didYouMean(n, names)}`);
       throw new SourceError(
-        `unknown stream(s): ${unknown.join(", ")}; available: ${available.map((d) => d.name).join(", ")}`,
+        `--streams: unknown stream ${hints.join(", ")}; \`discover\` lists all ${names.length}`,
         "STREAM_UNKNOWN",
         "config",
       );
@@ -101,6 +139,7 @@ async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
           destinationSyncMode: "append",
         })),
     };
+    progress.expect(catalog.streams.map((s) => s.name));
     const events: PipelineEvents = {
       status: (stream, status) => progress.status(stream, status),
       state: async (stream, state: StreamState) => {
@@ -109,19 +148,21 @@ async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
       },
       log: (level, message) => progress.log(level, message),
       streamError: (stream, err) => progress.log("error", `${stream} failed: ${(err as Error).message ?? err}`),
-      progress: (stream, records) => progress.records(stream, records, source.transport.stats()),
+      progress: (stream, records, total) => progress.records(stream, records, total),
     };
     summaries = await runSource(source, sink, events, catalog, states, errors, {
       everyMs: (inputs.checkpointSeconds ?? FILE_CHECKPOINT.everyMs / 1000) * 1000,
       everyRecords: inputs.checkpointRecords ?? FILE_CHECKPOINT.everyRecords,
+      signal: interrupts.signal,
     });
     await sink.close();
   } finally {
+    interrupts.dispose();
     progress.stop();
     source.close();
   }
   process.stderr.write(progress.summary(summaries, source.transport.stats(), inputs.out));
-  return exitCodeOfRun(summaries, errors);
+  return interrupts.exitCode() ?? exitCodeOfRun(summaries, errors);
 }
 
 /**

@@ -1,5 +1,7 @@
 /** `source-hubspot simulate`: runs the simulator until SIGINT/SIGTERM, printing one JSON line on stdout. */
-import { parseFaults, startSimulator } from "./index.js";
+import { writeFile } from "node:fs/promises";
+import { canonicalTier, type RateLimitTier, tierBurstPer10s } from "../config.js";
+import { parseFaults, type SimulatorHandle, startSimulator } from "./index.js";
 import type { Scale } from "./object-types.js";
 import type { SimulatorOptions } from "./options.js";
 import type { Tier } from "./rate-limit.js";
@@ -13,7 +15,12 @@ export interface SimulateCommandOptions {
   contacts?: number;
   /** "contacts=1000,companies=50" or an object. */
   counts?: string | Record<string, number>;
+  /** A `rate_limit_tier` name (free, starter, professional, enterprise, api_add_on) or an alias (pro, addon). */
   tier?: string;
+  /** Write a config for this simulator to this file (private-app token unless `oauth`), before the JSON line. */
+  writeConfig?: string;
+  /** The written config uses the OAuth app's credentials instead of the private app token. */
+  oauth?: boolean;
   /** CLI fault string, e.g. "429:0.01,reset:0.005,500@/crm/v3/objects/contacts:0.02". */
   faults?: string;
   /** "50-150" (ms) or a single number. */
@@ -36,6 +43,46 @@ export function parseLatency(s: string | undefined): [number, number] | undefine
   return [a, b];
 }
 
+/** The simulator's tier for a config tier: starter has free's limits, the add-on is the simulator's `addon`. */
+const SIMULATED_TIER: Record<RateLimitTier, Tier> = {
+  free: "free",
+  starter: "free",
+  professional: "pro",
+  enterprise: "enterprise",
+  api_add_on: "addon",
+};
+
+/** A tier as `rate_limit_tier` spells it, from either spelling. */
+export function configTier(name: string | undefined): RateLimitTier {
+  const tier = canonicalTier(name ?? "professional");
+  if (!(tier in tierBurstPer10s)) {
+    throw new Error(`invalid tier ${name}: use ${Object.keys(tierBurstPer10s).join(", ")}`);
+  }
+  return tier as RateLimitTier;
+}
+
+/** HubSpot holds an OAuth app to 100 requests per 10 s per account whatever the tier; so does the simulator. */
+const OAUTH_APP_PER_10S = 100;
+
+/**
+ * A config that reaches the simulator: its URL, its credentials and its request budget, so `check`, `discover`,
+ * `read` and `sync` run against it as they would against HubSpot.
+ */
+export function simulatorConfig(sim: SimulatorHandle, tier: RateLimitTier, oauth = false): Record<string, unknown> {
+  const c = sim.credentials;
+  if (!oauth) {
+    const credentials = { credentials_title: "Private App Credentials", access_token: c.privateAppToken };
+    return { credentials, base_url: sim.url, rate_limit_tier: tier };
+  }
+  const credentials = {
+    credentials_title: "OAuth Credentials",
+    client_id: c.oauth.clientId,
+    client_secret: c.oauth.clientSecret,
+    refresh_token: c.oauth.refreshToken,
+  };
+  return { credentials, base_url: sim.url, requests_per_10s: OAUTH_APP_PER_10S };
+}
+
 function parseCounts(c: SimulateCommandOptions["counts"]): Record<string, number> {
   if (!c) return {};
   if (typeof c !== "string") return c;
@@ -56,8 +103,8 @@ function parseCounts(c: SimulateCommandOptions["counts"]): Record<string, number
 export async function simulateCommand(o: SimulateCommandOptions): Promise<void> {
   const scale = (o.scale ?? "small") as Scale;
   if (!["small", "medium", "large"].includes(scale)) throw new Error(`invalid scale ${o.scale}`);
-  const tier = (o.tier ?? "pro") as Tier;
-  if (!["free", "pro", "enterprise", "addon"].includes(tier)) throw new Error(`invalid tier ${o.tier}`);
+  const rateLimitTier = configTier(o.tier);
+  const tier = SIMULATED_TIER[rateLimitTier];
   const counts = parseCounts(o.counts);
   if (o.contacts !== undefined) counts.contacts = o.contacts;
   const opts: SimulatorOptions = {
@@ -77,8 +124,13 @@ export async function simulateCommand(o: SimulateCommandOptions): Promise<void> 
   const t0 = Date.now();
   const sim = await startSimulator(opts);
   process.stderr.write(
-    `simulator: listening on ${sim.url} (seed ${opts.seed}, scale ${scale}, tier ${tier}) in ${Date.now() - t0} ms\n`,
+    `simulator: listening on ${sim.url} (seed ${opts.seed}, scale ${scale}, tier ${rateLimitTier}) in ${Date.now() - t0} ms\n`,
   );
+  if (o.writeConfig) {
+    const config = simulatorConfig(sim, rateLimitTier, o.oauth);
+    await writeFile(o.writeConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    process.stderr.write(`simulator: wrote ${o.oauth ? "an OAuth" : "a private-app"} config to ${o.writeConfig}\n`);
+  }
   process.stdout.write(
     JSON.stringify({
       url: sim.url,

@@ -30,6 +30,13 @@ beforeAll(async () => {
       base_url: sim.url,
     },
     "bad-token.json": { credentials: { access_token: "pat-na1-not-a-real-one" }, base_url: sim.url },
+    "extra-keys.json": {
+      credentials: { access_token: sim.credentials.privateAppToken },
+      base_url: sim.url,
+      num_worker: 3,
+    },
+    "placeholder.json": { credentials: { access_token: "<your private app access token>" }, base_url: sim.url },
+    "typo-catalog.json": catalog([["contcts", "incremental"]]),
     "invalid.json": { credentials: {}, start_date: "yesterday", lookback_window: -5, base_url: "http://example.com" },
     "catalog.json": catalog([
       ["contacts", "incremental"],
@@ -48,6 +55,34 @@ describe("source-hubspot spec", () => {
     expect(msg?.type).toBe("SPEC");
     expect(JSON.stringify(msg)).toContain('"airbyte_secret":true');
   });
+
+  it("links Airbyte's HubSpot setup guide and offers Airbyte's OAuth flow for the OAuth credentials", async () => {
+    const [msg] = expectValidLines((await runCli(["spec"])).stdout) as Record<string, any>[];
+    const spec = msg?.spec;
+    expect(spec.documentationUrl).toBe("https://docs.airbyte.com/integrations/sources/hubspot");
+    const auth = spec.advanced_auth;
+    expect(auth.auth_flow_type).toBe("oauth2.0");
+    expect(auth.predicate_key).toEqual(["credentials", "credentials_title"]);
+    // The predicate selects the oneOf branch whose credentials_title is that constant...
+    const branches = spec.connectionSpecification.properties.credentials.oneOf as Record<string, any>[];
+    const oauthBranch = branches.find((b) => b.properties.credentials_title.const === auth.predicate_value);
+    expect(oauthBranch?.required).toEqual(["client_id", "client_secret", "refresh_token"]);
+    // ...and every field the flow fills in is a field of that branch.
+    const oauth = auth.oauth_config_specification;
+    const filled = [
+      ...Object.values(oauth.complete_oauth_output_specification.properties),
+      ...Object.values(oauth.complete_oauth_server_output_specification.properties),
+    ].map((p) => (p as { path_in_connector_config: string[] }).path_in_connector_config);
+    expect(filled.sort()).toEqual([
+      ["credentials", "client_id"],
+      ["credentials", "client_secret"],
+      ["credentials", "refresh_token"],
+    ]);
+    expect(Object.keys(oauth.complete_oauth_server_input_specification.properties).sort()).toEqual([
+      "client_id",
+      "client_secret",
+    ]);
+  });
 });
 
 describe("source-hubspot check", () => {
@@ -58,6 +93,28 @@ describe("source-hubspot check", () => {
     expect(msgs.find((m) => m.type === "CONNECTION_STATUS")).toMatchObject({
       connectionStatus: { status: "SUCCEEDED" },
     });
+  });
+
+  it("warns about unknown config keys as read does, and still succeeds", async () => {
+    const r = await runCli(["check", "--config", files["extra-keys.json"] as string]);
+    expect(r.code).toBe(0);
+    const msgs = expectValidLines(r.stdout) as Record<string, any>[];
+    expect(msgs.filter((m) => m.type === "LOG").map((m) => m.log)).toContainEqual({
+      level: "WARN",
+      message: "config num_worker: unknown option, ignored",
+    });
+    expect(msgs.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus.status).toBe("SUCCEEDED");
+  });
+
+  it("reports FAILED, exit code 0, in one line for the example config's placeholder, before any request", async () => {
+    const before = sim.stats().totalRequests;
+    const r = await runCli(["check", "--config", files["placeholder.json"] as string]);
+    expect(r.code).toBe(0);
+    const status = expectValidLines(r.stdout).find((m) => m.type === "CONNECTION_STATUS") as Record<string, any>;
+    expect(status.connectionStatus.status).toBe("FAILED");
+    expect(status.connectionStatus.message).toMatch(/access_token still holds the placeholder/);
+    expect(status.connectionStatus.message.split("\n")).toHaveLength(1);
+    expect(sim.stats().totalRequests).toBe(before);
   });
 
   it("reports FAILED with a clear message for a rejected token, without printing it", async () => {
@@ -142,6 +199,21 @@ describe("source-hubspot read", () => {
     const contacts = records.filter((m) => m.record.stream === "contacts");
     expect(contacts.length).toBeGreaterThan(0);
     expect(contacts.length).toBeLessThan(5);
+  });
+
+  it("suggests the stream a mistyped catalog name meant", async () => {
+    const r = await runCli([
+      "read",
+      "--config",
+      files["config.json"] as string,
+      "--catalog",
+      files["typo-catalog.json"] as string,
+    ]);
+    expect(r.code).toBe(0);
+    const logs = (expectValidLines(r.stdout) as Record<string, any>[]).filter((m) => m.type === "LOG");
+    expect(logs.map((m) => m.log.message)).toContain(
+      'stream contcts is not available in this account; skipped (did you mean "contacts"?)',
+    );
   });
 
   it("accepts a legacy state object", async () => {

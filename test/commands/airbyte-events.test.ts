@@ -28,6 +28,23 @@ describe("airbyteEvents", () => {
     expect(logs.map((m) => m.log.message)).toEqual([`contacts: 3000 records so far (100 records/s)`]);
   });
 
+  it("emits one ESTIMATE per stream once HubSpot reports a total, and quotes it in the progress LOG", async () => {
+    const c = capture();
+    let t = 0;
+    const events = airbyteEvents(c.out, () => t);
+    events.progress?.("contacts", 100);
+    events.progress?.("contacts", 200, 5_000);
+    t = PROGRESS_EVERY_MS;
+    events.progress?.("contacts", 3_000, 5_000);
+    await new Promise((r) => setImmediate(r));
+    const msgs = expectValidLines(c.text()) as Record<string, any>[];
+    const estimates = msgs.filter((m) => m.type === "TRACE" && m.trace.type === "ESTIMATE");
+    expect(estimates.map((m) => m.trace.estimate)).toEqual([{ name: "contacts", type: "STREAM", row_estimate: 5_000 }]);
+    expect(msgs.filter((m) => m.type === "LOG").map((m) => m.log.message)).toEqual([
+      "contacts: 3000 of 5000 records so far (100 records/s)",
+    ]);
+  });
+
   it("traces an error once even when it is reported twice", async () => {
     const c = capture();
     const err = new Error("boom");

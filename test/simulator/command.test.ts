@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { parseLatency, simulateCommand } from "../../src/simulator/command.js";
+import { configTier, parseLatency, simulateCommand } from "../../src/simulator/command.js";
 
 describe("simulateCommand", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -31,5 +31,20 @@ describe("simulateCommand", () => {
     expect(parseLatency("80")).toEqual([80, 80]);
     expect(() => parseLatency("9-3")).toThrow();
     expect(parseLatency(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    [undefined, "professional"],
+    ["professional", "professional"],
+    ["pro", "professional"],
+    ["addon", "api_add_on"],
+    ["starter", "starter"],
+    ["free", "free"],
+  ])("reads tier %j as the config's %s", (given, tier) => {
+    expect(configTier(given)).toBe(tier);
+  });
+
+  it("refuses an unknown tier naming the documented ones", () => {
+    expect(() => configTier("gold")).toThrow(/free, starter, professional, enterprise, api_add_on/);
   });
 });

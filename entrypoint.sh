@@ -1,0 +1,4 @@
+#!/bin/sh
+# The Airbyte image's entrypoint (AIRBYTE_ENTRYPOINT): the CLI with the platform's arguments, e.g.
+# `read --config /config/config.json --catalog /config/catalog.json`. exec, so signals reach node.
+exec node "$(dirname "$0")/dist/src/cli.js" "$@"
