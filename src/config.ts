@@ -154,6 +154,16 @@ export const configSpecification = {
       default: false,
       order: 3,
     },
+    emit_deletes: {
+      title: "Deliver deletes",
+      description:
+        "In incremental syncs of CRM objects, also deliver the records HubSpot archived (its recycle bin) or merged " +
+        "away since the last sync, once each, as records with _ab_cdc_deleted_at set: Airbyte destinations apply " +
+        "them as deletes. Costs one list request per 100 records in the recycle bin per sync.",
+      type: "boolean",
+      default: true,
+      order: 3,
+    },
     base_url: {
       title: "API base URL",
       description:
@@ -228,6 +238,7 @@ export interface Config {
   startDate: string;
   lookbackWindowMinutes: number;
   enableExperimentalStreams: boolean;
+  emitDeletes: boolean;
   /** http(s) origin plus optional path prefix, no trailing slash. */
   baseUrl: string;
   rateLimitTier: RateLimitTier;
@@ -330,6 +341,7 @@ function parseWithHeadline(raw: unknown, headline: string): ParsedConfig {
     startDate,
     lookbackWindowMinutes: value("lookback_window") as number,
     enableExperimentalStreams: value("enable_experimental_streams") as boolean,
+    emitDeletes: value("emit_deletes") as boolean,
     baseUrl,
     rateLimitTier,
     requestsPer10s: explicitBudget ?? tierBurstPer10s[rateLimitTier] ?? tierBurstPer10s.free,
@@ -511,6 +523,7 @@ export function serializeConfig(config: Config): Record<string, unknown> {
     start_date: config.startDate,
     lookback_window: config.lookbackWindowMinutes,
     enable_experimental_streams: config.enableExperimentalStreams,
+    emit_deletes: config.emitDeletes,
     base_url: config.baseUrl,
     ...(overridden ? { requests_per_10s: config.requestsPer10s } : { rate_limit_tier: config.rateLimitTier }),
     search_requests_per_second: config.searchRequestsPerSecond,

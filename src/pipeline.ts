@@ -63,6 +63,8 @@ export interface PipelineOptions {
   /** Epoch ms. */
   startDate: number;
   lookbackMs: number;
+  /** Tombstones for deleted CRM records in incremental reads (default true). */
+  emitDeletes?: boolean;
   maxConcurrentStreams: number;
   /** Granted scopes when known; undefined = unknown, rely on 403s. */
   grantedScopes?: ReadonlySet<string>;
@@ -177,6 +179,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
         state,
         startDate: opts.startDate,
         lookbackMs: opts.lookbackMs,
+        emitDeletes: opts.emitDeletes,
         warn,
         scheduler: clock,
       },

@@ -142,6 +142,7 @@ export class HubSpotSource {
             state: options.state,
             startDate: Date.parse(this.config.startDate),
             lookbackMs: this.config.lookbackWindowMinutes * 60_000,
+            emitDeletes: this.config.emitDeletes,
             warn: (m) => this.hooks.log("warn", m),
           },
           ready,

@@ -40,6 +40,7 @@ describe("parseConfig: valid configs", () => {
       startDate: "2006-06-01T00:00:00Z",
       lookbackWindowMinutes: 0,
       enableExperimentalStreams: false,
+      emitDeletes: true,
       baseUrl: "https://api.hubapi.com",
       rateLimitTier: "free",
       requestsPer10s: 100,

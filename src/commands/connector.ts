@@ -167,6 +167,7 @@ export async function runSource(
       events: collecting,
       startDate: Date.parse(config.startDate),
       lookbackMs: config.lookbackWindowMinutes * 60_000,
+      emitDeletes: config.emitDeletes,
       maxConcurrentStreams: config.maxConcurrentStreams,
       grantedScopes: granted,
       checkpointEveryMs: run.everyMs,

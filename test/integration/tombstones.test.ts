@@ -70,6 +70,16 @@ describe("deletes as tombstones", () => {
     expect(ids(tombstoneRows(run.sink.rows("companies")))).toEqual([victim]);
   });
 
+  it("are left out when emit_deletes is off", async () => {
+    sim = await startSimulator({ seed: 84, scale: "small", rateLimits: false });
+    const first = await syncFrom(sim, { streams: ["contacts"], config: { emit_deletes: false } });
+    sim.portal.advance(MINUTE);
+    sim.portal.archive("contacts", liveIds(sim, "contacts")[0] as string);
+    const second = await syncFrom(sim, { streams: ["contacts"], state: first.states, config: { emit_deletes: false } });
+    expect(tombstoneRows(second.sink.rows("contacts"))).toEqual([]);
+    expect(second.states.get("contacts")).not.toHaveProperty("archivedAt");
+  });
+
   it("are left out of a full refresh", async () => {
     sim = await startSimulator({ seed: 83, scale: "small", rateLimits: false });
     const run = await syncFrom(sim, { streams: ["contacts"], mode: "full_refresh" });
