@@ -51,6 +51,8 @@ export class CountingSink implements Sink {
   readonly name = "counting";
   readonly counts = new Map<string, number>();
   readonly duplicates = new Map<string, number>();
+  /** Tombstones of deleted records (`_ab_cdc_deleted_at`) per table; not counted as duplicates. */
+  private readonly deleted = new Map<string, number>();
   private readonly seen = new Map<string, Set<string>>();
 
   async open(table: TableSpec): Promise<void> {
@@ -64,6 +66,10 @@ export class CountingSink implements Sink {
       this.seen.set(table, seen);
     }
     for (const r of rows) {
+      if (r._ab_cdc_deleted_at) {
+        this.deleted.set(table, (this.deleted.get(table) ?? 0) + 1);
+        continue;
+      }
       if (r.id === undefined) continue;
       const id = String(r.id);
       if (seen.has(id)) this.duplicates.set(table, (this.duplicates.get(table) ?? 0) + 1);
@@ -72,6 +78,9 @@ export class CountingSink implements Sink {
   }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
+  tombstones(table: string): number {
+    return this.deleted.get(table) ?? 0;
+  }
   total(tables?: readonly string[]): number {
     let n = 0;
     for (const [t, c] of this.counts) if (!tables || tables.includes(t)) n += c;
