@@ -151,6 +151,7 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
   const first = saved.updatedAt === undefined && !saved.backfill;
   const mergedFrom = { ms: first ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY };
   const cutoff = { ms: o.startDate };
+  let maxId: number | undefined;
   let archive: ArchiveCursor = { archivedAt: saved.archivedAt, archivedIds: saved.archivedIds };
   let live: CrmState = {};
   /** The full state of a page: the live read's position plus the deletes' cursors. */
@@ -188,9 +189,10 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
       : pages;
   const livePhase = withMerged(
     remember(
-      readLive(ctx, seq, saved, o, full, (cutoffMs) => {
-        if (first) mergedFrom.ms = cutoffMs;
-        cutoff.ms = cutoffMs;
+      readLive(ctx, seq, saved, o, full, (probe) => {
+        if (first) mergedFrom.ms = probe.cutoffMs;
+        cutoff.ms = probe.cutoffMs;
+        maxId = probe.maxId;
       }),
     ),
   );
@@ -200,6 +202,7 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
           readArchivedTombstones(ctx, r, archive, {
             startDate: o.startDate,
             lookbackMs: o.lookbackMs,
+            maxId,
             stateOf: (c) => {
               archive = c;
               return full(live);
@@ -219,7 +222,7 @@ function readLive(
   saved: CrmState,
   o: CrmReadOptions,
   full: (s: CrmState) => CrmState,
-  onCutoff: (ms: number) => void,
+  onProbe: (p: { cutoffMs: number; maxId?: number }) => void,
 ): Observable<Page> {
   if (saved.backfill) return resumeBackfill(ctx, seq, saved.backfill, full);
   const cursorMs = cursorMillis(saved.updatedAt);
@@ -232,7 +235,7 @@ function readLive(
   return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty, lo).pipe(
     concatMap((probe) => {
       if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${ctx.stream} probe done`);
-      onCutoff(probe?.newest ?? lo);
+      onProbe({ cutoffMs: probe?.newest ?? lo, maxId: probe?.maxId });
       if (!probe) return seq.run((r) => readClientSide(ctx, r, lo, full));
       if (!readsEverything(probe, rates(ctx))) {
         const from = { mode: "range" as const, lo, seenAtLo: [] };

@@ -4,12 +4,13 @@
  * away into another (listed in the survivor's `hs_merged_object_ids`) become one record each,
  * `{ id, archived: true, archivedAt, _ab_cdc_deleted_at }`, which Airbyte destinations apply as a delete.
  */
-import { defer, map, type Observable } from "rxjs";
+import { concat, defer, map, type Observable, of } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import type { Page, Row } from "../page.js";
-import { pullPages, type Ready, type Step } from "../pull.js";
+import type { Ready } from "../pull.js";
+import { readBackfill } from "./backfill.js";
 import type { CrmContext } from "./context.js";
-import { fetchListPage } from "./list-page.js";
+import { IdSpace } from "./id-space.js";
 
 export const DELETED_AT = "_ab_cdc_deleted_at";
 
@@ -59,8 +60,9 @@ export function advanceArchiveCursor(cursor: ArchiveCursor, tombstones: readonly
 }
 
 /**
- * Every record of the recycle bin archived since the cursor (minus `lookbackMs`), as tombstones; the last page
- * carries the advanced cursor in `stateOf`.
+ * Every record of the recycle bin archived since the cursor (minus `lookbackMs`), as tombstones. The bin is read
+ * like any list: split over id ranges when it is large (`maxId` from the live read's probe). The cursor is
+ * checkpointed only once the whole bin was read (it is in id order, not archive order), by a last empty page.
  */
 export function readArchivedTombstones(
   ctx: CrmContext,
@@ -69,6 +71,7 @@ export function readArchivedTombstones(
   o: {
     startDate: number;
     lookbackMs: number;
+    maxId?: number;
     stateOf: (c: ArchiveCursor) => Record<string, unknown> | undefined;
     /**
      * A first read (no cursor yet) is a snapshot: only records it delivered alive and that were archived after
@@ -82,23 +85,31 @@ export function readArchivedTombstones(
     const floorMs = atMs === undefined ? o.startDate : Math.max(o.startDate, atMs - o.lookbackMs);
     const from: ArchiveCursor = o.lookbackMs > 0 ? { archivedAt: cursor.archivedAt } : cursor;
     const first = atMs === undefined ? o.first : undefined;
+    const bin: CrmContext = {
+      ...ctx,
+      source: { ...ctx.source, archived: true, associations: [] },
+      names: ["hs_object_id"],
+      chunks: [["hs_object_id"]],
+    };
+    const space = new IdSpace();
+    space.maxId = o.maxId;
     let next = cursor;
-    const step = (after: string | undefined): Observable<Step<string | undefined>> =>
-      fetchListPage(ctx.transport, ctx.source.objectType, [["hs_object_id"]], after, true).pipe(
-        map(({ records, after: more }) => {
-          let rows = archivedTombstones(records, from, first ? first.floorMs : floorMs);
-          if (first) {
-            next = advanceArchiveCursor(next, archivedTombstones(records, {}, Number.NEGATIVE_INFINITY));
-            rows = rows.filter((t) => first.delivered(String(t.id)));
-          } else next = advanceArchiveCursor(next, rows);
-          const page: Page = { stream: ctx.stream, records: rows };
-          // Checkpoint the cursor only once the whole bin was read: it is in id order, not archive order.
-          const state = o.stateOf(more ? cursor : next);
-          if (state) page.state = state;
-          return { page, next: more };
-        }),
-      );
-    return pullPages<string | undefined>(undefined, step, ready);
+    const pages = readBackfill(bin, ready, { space, search: false }, {}).pipe(
+      map((page): Page => {
+        let rows = archivedTombstones(page.records, from, first ? first.floorMs : floorMs);
+        if (first) {
+          next = advanceArchiveCursor(next, archivedTombstones(page.records, {}, Number.NEGATIVE_INFINITY));
+          rows = rows.filter((t) => first.delivered(String(t.id)));
+        } else next = advanceArchiveCursor(next, rows);
+        const state = o.stateOf(cursor);
+        return { stream: ctx.stream, records: rows, ...(state ? { state } : {}) };
+      }),
+    );
+    const done = defer(() => {
+      const state = o.stateOf(next);
+      return of<Page>({ stream: ctx.stream, records: [], ...(state ? { state } : {}) });
+    });
+    return concat(pages, done);
   });
 }
 
