@@ -1,8 +1,8 @@
 import { asyncScheduler, defer, map, type Observable, type SchedulerLike } from "rxjs";
 import { cursorMillis, filterByCursor } from "../operators/filter-by-cursor.js";
 import { trackState } from "../operators/track-state.js";
-import { type CrmState, readCrmObject } from "./crm/read-crm-object.js";
 import type { ReadContext } from "./kinds/context.js";
+import { type CrmState, readCrmObject } from "./kinds/crm-object.js";
 import { checkpointsPosition, readSource } from "./kinds/read-source.js";
 import { valueAt } from "./kinds/records.js";
 import type { Page, Row, StreamState } from "./page.js";

@@ -1,4 +1,4 @@
-/** Interprets any non-CRM source of the table: one reader per kind, chosen by `source.kind`. */
+/** Interprets any non-CRM source of the table: one reader per kind, chosen by `source.kind` (CRM objects: crm-object.ts). */
 import type { Observable } from "rxjs";
 import type { Page } from "../page.js";
 import type { Ready } from "../pull.js";

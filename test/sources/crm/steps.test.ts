@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { mergeChunks, resultsArray } from "../../../src/sources/crm/list-page.js";
-import { readsEverything } from "../../../src/sources/crm/read-crm-object.js";
 import { parseRangePage, rangeSearchRequest } from "../../../src/sources/crm/search-range.js";
 import {
   advanceArchiveCursor,
@@ -8,6 +7,7 @@ import {
   mergedTombstones,
   tombstone,
 } from "../../../src/sources/crm/tombstones.js";
+import { readsEverything } from "../../../src/sources/kinds/crm-object.js";
 
 const rec = (id: number | string, extra: Record<string, unknown> = {}) => ({ id: String(id), ...extra });
 const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => rec(from + i));

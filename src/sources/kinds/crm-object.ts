@@ -13,20 +13,20 @@
  */
 import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
+import { type BackfillReport, crmReadTuning, readBackfill } from "../crm/backfill.js";
+import type { CrmContext } from "../crm/context.js";
+import { IdSpace, type SavedRange } from "../crm/id-space.js";
+import { LIST_PAGE_SIZE } from "../crm/list-page.js";
+import { SEARCH_PAGE_SIZE } from "../crm/modified-keyset.js";
+import { type Probe, probeObject } from "../crm/probe.js";
+import { readModifiedSince } from "../crm/search-since.js";
+import { SeenIds } from "../crm/seen-ids.js";
+import { type ArchiveCursor, mergedTombstones, readArchivedTombstones } from "../crm/tombstones.js";
 import type { Page, Row, StreamState } from "../page.js";
 import { PageSequence } from "../page-sequence.js";
 import { chunkProperties, type PropertyCatalog } from "../properties.js";
 import type { Ready } from "../pull.js";
 import type { SyncMode } from "../stream-def.js";
-import { type BackfillReport, crmReadTuning, readBackfill } from "./backfill.js";
-import type { CrmContext } from "./context.js";
-import { IdSpace, type SavedRange } from "./id-space.js";
-import { LIST_PAGE_SIZE } from "./list-page.js";
-import { SEARCH_PAGE_SIZE } from "./modified-keyset.js";
-import { type Probe, probeObject } from "./probe.js";
-import { readModifiedSince } from "./search-since.js";
-import { SeenIds } from "./seen-ids.js";
-import { type ArchiveCursor, mergedTombstones, readArchivedTombstones } from "./tombstones.js";
 
 /** Server-side incremental state of a CRM object stream. */
 export interface CrmState extends StreamState {
