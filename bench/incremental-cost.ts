@@ -91,7 +91,9 @@ export async function run(options: IncrementalCostOptions = {}): Promise<BenchRe
     const incSink = new CountingSink();
     const inc = await syncInProcess({ ...base, mode: "incremental", sink: incSink, states: full.states });
     const tombstones = incSink.tombstones("contacts");
-    log(`incremental-cost incremental: ${incSink.total()} records (${tombstones} tombstones), ${inc.stats.requests} requests`);
+    log(
+      `incremental-cost incremental: ${incSink.total()} records (${tombstones} tombstones), ${inc.stats.requests} requests`,
+    );
     // The same run without deletes: what reading the recycle bin costs.
     const bare = await syncInProcess({
       ...base,
@@ -114,7 +116,9 @@ export async function run(options: IncrementalCostOptions = {}): Promise<BenchRe
         `${pct(ratio, 2)} (${inc.stats.requests} ÷ ${full.stats.requests} requests; ` +
         `${delivered - tombstones} records re-delivered for ${changes} changed; ${tombstones} tombstones for ` +
         `${deletes} deletes, the recycle bin of ${bin} costing ${deleteCost} requests)`,
-      met: smoke ? null : ratio <= 0.02 && !failed.length && delivered - tombstones >= changes && tombstones === deletes,
+      met: smoke
+        ? null
+        : ratio <= 0.02 && !failed.length && delivered - tombstones >= changes && tombstones === deletes,
       method: `in-process, ${n} contacts, ${changes} changed in ${Math.ceil(changes / per)} same-millisecond batches`,
       machine: m,
       details: {

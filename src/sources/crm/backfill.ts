@@ -30,7 +30,7 @@ import { pullPages, type Ready, type Step } from "../pull.js";
 import { associationsOf, type CrmContext } from "./context.js";
 import type { IdSpace, Lane, LaneKind, SavedRange } from "./id-space.js";
 import { fetchListPage, LIST_PAGE_SIZE } from "./list-page.js";
-import { modifiedMillis, SEARCH_PAGE_SIZE } from "./modified-keyset.js";
+import { modifiedMillis } from "./modified-keyset.js";
 import { searchRefused } from "./probe.js";
 import { parseRangePage, rangeSearchRequest, type SearchBody } from "./search-range.js";
 
