@@ -205,7 +205,6 @@ async function runVariant(
       },
       onSource: (source) => {
         t0 = performance.now();
-        if (process.env.DBG_LANES) console.error(`${Math.round(t0)} t0`);
         const budget = source.transport.budgets.standard;
         const acquire = budget.acquire.bind(budget);
         budget.acquire = () => acquire().pipe(tap(() => grants.push(performance.now() - t0)));

@@ -42,7 +42,10 @@ export const crmReadTuning = {
   searchChainsPerStream: 8,
   /** A range is split only when it holds at least this many list pages. */
   minPagesToSplit: 4,
-  /** Search takes no new range once the read should end within this time; see `readBackfill`'s catch-up. */
+  /**
+   * Search reads ranges only while the list alone would need longer than this to finish, so the read ends at
+   * least this long after search's last answer: what HubSpot's search index may lag behind (see the catch-up).
+   */
   searchSettleMs: 3_000,
   /** Lanes = rate × page cycle × this (headroom for jitter). */
   laneHeadroom: 1.25,
@@ -66,7 +69,7 @@ export interface BackfillPlan {
 
 /** What the read did, for the catch-up that follows it. */
 export interface BackfillReport {
-  /** Scheduler time of the last search request of a range (undefined: search read nothing). */
+  /** Scheduler time of the last answer to a range search (undefined: search read nothing). */
   lastSearchAt?: number;
   /** Records modified at or after this (epoch ms) are remembered in `recent`… */
   recentFrom?: number;
@@ -317,19 +320,11 @@ export function readBackfill(
     };
 
     const spawn = (lane: Lane) => {
-      if (process.env.DBG_LANES) console.error(`spawn ${ctx.stream} ${lane.kind} ${lane.pos}-${lane.to}`);
       lanes$.next(runLane(lane));
     };
 
-    let lastDbg = 0;
     function evaluate(): void {
       if (finished) return;
-      if (process.env.DBG_LANES && now() - lastDbg > 1000) {
-        lastDbg = now();
-        console.error(
-          `${Math.round(performance.now())} ${ctx.stream} list=${active.list}/${capOf("list")} search=${active.search}/${capOf("search")} wS=${budgetOf("list").stats().waiting} wQ=${budgetOf("search").stats().waiting} keeps=${sinkKeepsUp()} left=${Math.round(space.totalRemaining())} worth=${searchWorthIt()} cyc=${Math.round(cycle.list.get())}/${Math.round(cycle.search.get())} fetch=${Math.round(timing.fetchMs / Math.max(1, timing.fetches))} sink=${Math.round(timing.sinkMs / Math.max(1, timing.waits))}`,
-        );
-      }
       const running = active.list + active.search;
       if (byId && space.maxId !== undefined && (running === 0 || sinkKeepsUp())) {
         const rules = { minRecordsToSplit: crmReadTuning.minPagesToSplit * LIST_PAGE_SIZE };

@@ -96,10 +96,8 @@ function readArchivedRecords(ctx: CrmContext, ready: Ready): Observable<Page> {
 
 /** Every live record, through both budgets; then what changed while search read its ranges. */
 function readFullRefresh(ctx: CrmContext, ready: Ready): Observable<Page> {
-  if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${ctx.stream} probe start`);
   return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty).pipe(
     concatMap((probe) => {
-      if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${ctx.stream} probe done`);
       const seq = new PageSequence(ready);
       const space = new IdSpace();
       space.maxId = probe?.maxId;
@@ -231,10 +229,8 @@ function readLive(
     return seq.run((r) => readModifiedSince(ctx, r, from, { stateOf: (c) => full(c) }));
   }
   const lo = cursorMs === undefined ? o.startDate : Math.max(o.startDate, cursorMs - o.lookbackMs);
-  if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${ctx.stream} probe start`);
   return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty, lo).pipe(
     concatMap((probe) => {
-      if (process.env.DBG_LANES) console.error(`${Math.round(performance.now())} ${ctx.stream} probe done`);
       onProbe({ cutoffMs: probe?.newest ?? lo, maxId: probe?.maxId });
       if (!probe) return seq.run((r) => readClientSide(ctx, r, lo, full));
       if (!readsEverything(probe, rates(ctx))) {
