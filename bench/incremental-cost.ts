@@ -84,7 +84,13 @@ export async function run(options: IncrementalCostOptions = {}): Promise<BenchRe
     }
     // A few deletes too (0.1 %): they come back as tombstones, read from the recycle bin.
     const deletes = Math.max(1, Math.round(live * share * 0.1));
-    for (let k = 0; k < deletes; k++) portal.archive("contacts", portal.idAt("contacts", 7 + k * 13) as string);
+    const changed = new Set(ids);
+    const victims: string[] = [];
+    for (let i = 7; victims.length < deletes; i += 13) {
+      const id = portal.idAt("contacts", i) as string;
+      if (!changed.has(id)) victims.push(id);
+    }
+    for (const id of victims) portal.archive("contacts", id);
     portal.advance(60_000);
     const bin = portal.count("contacts", true);
 

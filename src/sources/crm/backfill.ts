@@ -63,6 +63,8 @@ export interface BackfillPlan {
   minModified?: number;
   /** Records HubSpot counts for the object (progress). */
   total?: number;
+  /** At most this many list lanes (a small read gains little from splits, each of which costs a short page). */
+  maxLanes?: number;
   /** The state each page carries: the ranges left (or the opaque cursor); undefined in full refresh. */
   stateOf?: (left: { ranges?: SavedRange[]; after?: string }) => Record<string, unknown> | undefined;
 }
@@ -128,7 +130,10 @@ export function readBackfill(
     const capOf = (kind: LaneKind) => {
       const s = budgetOf(kind).stats();
       const needed = Math.ceil((s.max / s.windowMs) * cycle[kind].get() * crmReadTuning.laneHeadroom);
-      const hard = kind === "list" ? crmReadTuning.listChainsPerStream : crmReadTuning.searchChainsPerStream;
+      const hard =
+        kind === "list"
+          ? Math.min(plan.maxLanes ?? Number.POSITIVE_INFINITY, crmReadTuning.listChainsPerStream)
+          : crmReadTuning.searchChainsPerStream;
       return Math.min(hard, Math.max(1, needed));
     };
     const sinkKeepsUp = () =>

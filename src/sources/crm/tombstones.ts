@@ -94,7 +94,8 @@ export function readArchivedTombstones(
     const space = new IdSpace();
     space.maxId = o.maxId;
     let next = cursor;
-    const pages = readBackfill(bin, ready, { space, search: false }, {}).pipe(
+    // The bin is a small share of the records: a few lanes read it quickly without many short pages.
+    const pages = readBackfill(bin, ready, { space, search: false, maxLanes: 4 }, {}).pipe(
       map((page): Page => {
         let rows = archivedTombstones(page.records, from, first ? first.floorMs : floorMs);
         if (first) {
