@@ -2,7 +2,7 @@ import { open, rename } from "node:fs/promises";
 import type { SchemaElement } from "hyparquet";
 import { type ColumnSource, ParquetWriter } from "hyparquet-writer";
 import { AsyncFileWriter } from "./async-file-writer.js";
-import { type Cast, castFor, inferType, UNCASTABLE } from "./parquet-cast.js";
+import { type Cast, castFor, inferType, UNCASTABLE } from "./column-cast.js";
 import type { ColumnType } from "./sink.js";
 
 /** Name of the JSON column that keeps, per row, every value that has no typed place in the part. */
@@ -60,6 +60,7 @@ function schemaElement(name: string, type: ColumnType): SchemaElement {
   switch (type) {
     case "string":
     case "json":
+    case "string[]":
       return { name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type };
     case "number":
       return { name, type: "DOUBLE", repetition_type };
