@@ -9,7 +9,7 @@
  * record (its cost is the check), so all rates count the same records.
  *
  * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
- *        [--row-group N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
+ *        [--part-rows N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
  * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load ~3, 100k records, median of 3 runs;
  * records/s per wall second / per CPU second; "before" = src of commit ae28ff7 with this script):
@@ -45,8 +45,8 @@ export interface CpuPathOptions {
   /** Runs per stage; the report gives the median. */
   repeat?: number;
   stages?: readonly Stage[];
-  /** Parquet row-group size (default: the sink's). */
-  rowGroupSize?: number;
+  /** Parquet rows buffered per part (default: the sink's). */
+  partRows?: number;
   /**
    * Where the sinks write (default /dev/shm when it exists, else the OS temp dir): on tmpfs, disk speed and
    * fsync stay out of the numbers, which then measure CPU.
@@ -223,7 +223,7 @@ async function runOnce(
     sink =
       stage === "ndjson"
         ? ndjsonSink({ dir })
-        : parquetSink({ dir, rowGroupSize: opts.rowGroupSize, omitUnnestedJson: stage === "parquet-omit" });
+        : parquetSink({ dir, partRows: opts.partRows, omitUnnestedJson: stage === "parquet-omit" });
     await sink.open({ name: "contacts", mode: "overwrite", columns: parquetColumns(types) });
   }
   let records = 0;
@@ -335,12 +335,12 @@ function arg(name: string): string | undefined {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const smoke = process.argv.includes("--smoke");
   const only = arg("--only");
-  const rg = arg("--row-group");
+  const rg = arg("--part-rows");
   const report = await run({
     pages: Number(arg("--pages") ?? (smoke ? 20 : 1000)),
     repeat: Number(arg("--repeat") ?? (smoke ? 1 : 3)),
     stages: only ? (only.split(",") as Stage[]) : undefined,
-    rowGroupSize: rg ? Number(rg) : undefined,
+    partRows: rg ? Number(rg) : undefined,
     outDir: arg("--out"),
   });
   console.log(JSON.stringify(report));

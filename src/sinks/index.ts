@@ -1,8 +1,10 @@
+import { type DuckdbSinkOptions, duckdbSink } from "./duckdb.js";
 import { type NdjsonSinkOptions, ndjsonSink } from "./ndjson.js";
 import { type ParquetSinkOptions, parquetSink } from "./parquet.js";
 import type { Sink } from "./sink.js";
 import { type StdoutSink, type StdoutSinkOptions, stdoutSink } from "./stdout.js";
 
+export { DELETED_COLUMN, type DuckdbSinkOptions, duckdbSink } from "./duckdb.js";
 export { LineWriter } from "./line-writer.js";
 export { multiSink } from "./multi.js";
 export { type NdjsonSinkOptions, ndjsonSink } from "./ndjson.js";
@@ -14,6 +16,7 @@ export { type StdoutSink, type StdoutSinkOptions, stdoutSink } from "./stdout.js
 export interface SinkOptionsByKind {
   ndjson: NdjsonSinkOptions;
   parquet: ParquetSinkOptions;
+  duckdb: DuckdbSinkOptions;
   stdout: StdoutSinkOptions;
 }
 
@@ -33,6 +36,8 @@ export function createSink(kind: SinkKind, opts: unknown = {}): Sink {
       return ndjsonSink(opts as NdjsonSinkOptions);
     case "parquet":
       return parquetSink(opts as ParquetSinkOptions);
+    case "duckdb":
+      return duckdbSink(opts as DuckdbSinkOptions);
     case "stdout":
       return stdoutSink(opts as StdoutSinkOptions);
     default:

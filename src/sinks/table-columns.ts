@@ -27,6 +27,11 @@ export class TableColumns {
     for (const c of columns) this.push(c);
   }
 
+  /** Fields that never get a column. */
+  get skipped(): ReadonlySet<string> {
+    return this.skip;
+  }
+
   get columns(): readonly AppendColumn[] {
     return this.list;
   }
