@@ -11,7 +11,7 @@ export interface DuckdbSinkOptions {
   dir: string;
   /** Database file name (default `hubspot.duckdb`). */
   file?: string;
-  /** DuckDB's `memory_limit` (default 96MB): past it, merges and staged rows spill to `<file>.tmp/`. */
+  /** DuckDB's `memory_limit` (default 256MB): past it, merges and staged rows spill to `<file>.tmp/`. */
   memoryLimit?: string;
   /** DuckDB's worker threads (default 2). */
   threads?: number;
@@ -97,7 +97,7 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
   const {
     dir,
     file = "hubspot.duckdb",
-    memoryLimit = "96MB",
+    memoryLimit = "256MB",
     threads = 2,
     keepNestedProperties = false,
     mergeEvery = 50_000,
