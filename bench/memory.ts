@@ -173,7 +173,7 @@ async function runOnce(
 export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
   const smoke = options.smoke ?? false;
   const sizes = options.sizes ?? (smoke ? [2_000] : [100_000, 1_000_000]);
-  const sinks = options.sinks ?? ["parquet", "ndjson"];
+  const sinks = options.sinks ?? ["parquet", "ndjson", "duckdb"];
   const log = options.log ?? (() => {});
   const m = machine();
   const runs: MemoryRun[] = [];

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row } from "../sources/page.js";
 import { type AppendColumn, ident, RAW_COLUMN, RowAppender, sqlType } from "./row-appender.js";
-import type { ColumnSpec, ColumnType, Sink, TableSpec } from "./sink.js";
+import { type ColumnSpec, type ColumnType, DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 import { TableColumns } from "./table-columns.js";
 
 export interface DuckdbSinkOptions {
@@ -24,8 +24,6 @@ export interface DuckdbSinkOptions {
   mergeEvery?: number;
 }
 
-/** The column holding a CRM tombstone's archive time (Airbyte's CDC convention): such a row is a delete. */
-export const DELETED_COLUMN = "_ab_cdc_deleted_at";
 const SEQ_COLUMN = "_seq";
 const RAW: AppendColumn = { name: RAW_COLUMN, type: "json", role: "raw" };
 const SEQ: AppendColumn = { name: SEQ_COLUMN, type: "integer", role: "seq" };

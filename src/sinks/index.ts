@@ -4,12 +4,13 @@ import { type ParquetSinkOptions, parquetSink } from "./parquet.js";
 import type { Sink } from "./sink.js";
 import { type StdoutSink, type StdoutSinkOptions, stdoutSink } from "./stdout.js";
 
-export { DELETED_COLUMN, type DuckdbSinkOptions, duckdbSink } from "./duckdb.js";
+export { CURRENT_SQL } from "./current-views.js";
+export { type DuckdbSinkOptions, duckdbSink } from "./duckdb.js";
 export { LineWriter } from "./line-writer.js";
 export { multiSink } from "./multi.js";
 export { type NdjsonSinkOptions, ndjsonSink } from "./ndjson.js";
 export { newRunId, type ParquetSinkOptions, parquetSink, RAW_COLUMN } from "./parquet.js";
-export type { ColumnSpec, ColumnType, Sink, TableSpec } from "./sink.js";
+export { type ColumnSpec, type ColumnType, DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 export { type StdoutSink, type StdoutSinkOptions, stdoutSink } from "./stdout.js";
 
 /** Options per sink kind, for `createSink`. */

@@ -2,6 +2,7 @@ import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row } from "../sources/page.js";
+import { updateCurrentViews, viewEntry } from "./current-views.js";
 import { type AppendColumn, ident, RAW_COLUMN, RowAppender, sqlType } from "./row-appender.js";
 import type { ColumnSpec, Sink, TableSpec } from "./sink.js";
 import { TableColumns } from "./table-columns.js";
@@ -28,6 +29,8 @@ export interface ParquetSinkOptions {
   omitUnnestedJson?: boolean;
   /** Memory DuckDB may use for buffered rows before it spills them to `<dir>/.parquet-spill/` (default 128MB). */
   memoryLimit?: string;
+  /** Write `<dir>/current.sql` (one DuckDB view per table: the newest row per key) on close (default true). */
+  currentViews?: boolean;
 }
 
 interface ParquetTable {
@@ -81,6 +84,7 @@ const runOf = (file: string): string => file.slice("part-".length, file.lastInde
  *   `partRows` rows, so only complete parts carry the `.parquet` name.
  * - `overwrite` (full refresh) keeps the previous run's parts until `complete()`, then removes them: a run that
  *   dies midway leaves the old snapshot (next to the parts it finished).
+ * - `close()` writes `<dir>/current.sql`: a DuckDB view per table with the newest row per primary key.
  *
  * @example
  * const sink = parquetSink({ dir: "out" });
@@ -96,6 +100,7 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
     runId = newRunId(),
     omitUnnestedJson = false,
     memoryLimit = "128MB",
+    currentViews = true,
   } = options;
   if (!(Number.isInteger(partRows) && partRows > 0)) throw new Error("partRows must be a positive integer");
   const tables = new Map<string, ParquetTable>();
@@ -232,6 +237,12 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
   const close = async () => {
     if (!failure) await flush();
     for (const t of tables.values()) t.appender?.close();
+    if (!failure && currentViews && tables.size) {
+      await updateCurrentViews(
+        dir,
+        [...tables.values()].map((t) => viewEntry(t.spec)),
+      );
+    }
     conn?.closeSync();
     db?.closeSync();
     conn = undefined;

@@ -1,5 +1,8 @@
 import type { Row } from "../sources/page.js";
 
+/** The column holding a CRM delete's archive time (Airbyte's CDC convention): a row with it set is a tombstone. */
+export const DELETED_COLUMN = "_ab_cdc_deleted_at";
+
 /** Column types a sink can store; `string[]` is a list of strings (a CRM record's associated ids). */
 export type ColumnType = "string" | "number" | "integer" | "boolean" | "timestamp" | "date" | "json" | "string[]";
 
