@@ -11,7 +11,7 @@ export interface DuckdbSinkOptions {
   dir: string;
   /** Database file name (default `hubspot.duckdb`). */
   file?: string;
-  /** DuckDB's `memory_limit` (default 256MB): past it, merges and staged rows spill to `<file>.tmp/`. */
+  /** DuckDB's `memory_limit` (default 128MB): past it, merges and staged rows spill to `<file>.tmp/`. */
   memoryLimit?: string;
   /** DuckDB's worker threads (default 2). */
   threads?: number;
@@ -20,8 +20,12 @@ export interface DuckdbSinkOptions {
    * same values typed; a record whose copies differ keeps the object in `_raw`.
    */
   keepNestedProperties?: boolean;
-  /** Merge staged rows into their tables (inside the open transaction) once this many are staged (default 50,000). */
-  mergeEvery?: number;
+  /**
+   * Merge and commit once the staged rows take about this much memory (default 16 MB, ~10,000 rows of a
+   * 100-column contact), besides at every `flush()`: uncommitted rows are held in memory, committed ones go to the
+   * file. Committing early is safe: a checkpoint still only follows a `flush()`, and re-delivered rows merge by key.
+   */
+  bufferBytes?: number;
 }
 
 const SEQ_COLUMN = "_seq";
@@ -95,10 +99,10 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
   const {
     dir,
     file = "hubspot.duckdb",
-    memoryLimit = "256MB",
+    memoryLimit = "128MB",
     threads = 2,
     keepNestedProperties = false,
-    mergeEvery = 50_000,
+    bufferBytes = 16 << 20,
   } = options;
   const tables = new Map<string, DuckTable>();
   let db: DuckDBInstance | undefined;
@@ -106,6 +110,7 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
   let inTransaction = false;
   let seq = 0;
   let staged = 0;
+  let stagedBytes = 0;
   let queue: Promise<unknown> = Promise.resolve();
   let failure: unknown;
 
@@ -227,11 +232,14 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
     await begin();
     const found = t.columns.discover(rows);
     if (found.length) await addColumns(t, found);
-    t.appender?.append(rows, seq);
+    const appender = t.appender as RowAppender;
+    const before = appender.bytes;
+    appender.append(rows, seq);
+    stagedBytes += appender.bytes - before;
     seq += rows.length;
     t.staged += rows.length;
     staged += rows.length;
-    if (staged >= mergeEvery) await mergeAll();
+    if (stagedBytes >= bufferBytes) await commit();
   };
 
   const dataColumns = (t: DuckTable) => t.columns.columns.filter((c) => c.role !== "seq").map((c) => c.name);
@@ -295,6 +303,7 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
       t.staged = 0;
     }
     staged = 0;
+    stagedBytes = 0;
   };
 
   const commit = async () => {

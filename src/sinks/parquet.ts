@@ -14,7 +14,12 @@ export type Codec = "SNAPPY" | "ZSTD" | "GZIP" | "UNCOMPRESSED";
 export interface ParquetSinkOptions {
   /** Output directory; each table gets `<dir>/<table>/part-<runId>-<seq>.parquet`. */
   dir: string;
-  /** Most rows a table buffers before they are written as a part (default 50,000); every `flush()` writes one too. */
+  /**
+   * What all tables together may buffer before the largest is written out as a part (default 32 MB, about 20,000
+   * rows of a 100-column contact); every `flush()` writes a part of each table too.
+   */
+  bufferBytes?: number;
+  /** Most rows of one part (default 1,000,000). */
   partRows?: number;
   /** Page compression (default SNAPPY). */
   compression?: Codec;
@@ -41,6 +46,8 @@ interface ParquetTable {
   columns: TableColumns;
   appender?: RowAppender;
   buffered: number;
+  /** RowAppender.bytes of the part so far, over the appenders it took (a new column means a new appender). */
+  bytes: number;
   seq: number;
   mirrored: boolean;
 }
@@ -95,7 +102,8 @@ const runOf = (file: string): string => file.slice("part-".length, file.lastInde
 export function parquetSink(options: ParquetSinkOptions): Sink {
   const {
     dir,
-    partRows = 50_000,
+    bufferBytes = 32 << 20,
+    partRows = 1_000_000,
     compression = "SNAPPY",
     runId = newRunId(),
     omitUnnestedJson = false,
@@ -182,6 +190,7 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
     await rename(tmp, final);
     await sync(t.dir);
     t.buffered = 0;
+    t.bytes = 0;
     // a new table (not DELETE): an in-memory DuckDB table gives its memory back only when dropped
     await createBuffer(t);
   };
@@ -199,6 +208,7 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
       buffer: `part_${tables.size}`,
       columns: new TableColumns([...declared, RAW], new Set(mirrored ? [NESTED.field] : [])),
       buffered: 0,
+      bytes: 0,
       seq: 0,
       mirrored,
     };
@@ -211,10 +221,24 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
       const batch = rows.slice(from, from + (partRows - t.buffered));
       const found = t.columns.discover(batch);
       if (found.length) await addColumns(t, found);
-      t.appender?.append(batch);
+      const appender = t.appender as RowAppender;
+      const before = appender.bytes;
+      appender.append(batch);
+      t.bytes += appender.bytes - before;
       t.buffered += batch.length;
       from += batch.length;
       if (t.buffered >= partRows) await finishPart(t);
+    }
+    // memory, not a row count, decides when a part is written: wide and narrow tables alike stay within the budget
+    for (;;) {
+      let largest: ParquetTable | undefined;
+      let total = 0;
+      for (const x of tables.values()) {
+        total += x.bytes;
+        if (!largest || x.bytes > largest.bytes) largest = x;
+      }
+      if (total < bufferBytes || !largest) break;
+      await finishPart(largest);
     }
   };
 

@@ -94,6 +94,11 @@ export class RowAppender {
   private mirrorCheck?: { keys: string[]; same: (row: Row, nested: Row) => boolean };
   /** Rows appended so far. */
   rows = 0;
+  /**
+   * About how many bytes DuckDB holds for them in memory: 16 per value (its string slot; a fixed-width value takes
+   * less), plus the text of strings too long to be inlined. Lets owners bound what they buffer by size, not rows.
+   */
+  bytes = 0;
 
   constructor(
     private readonly appender: DuckDBAppender,
@@ -119,6 +124,7 @@ export class RowAppender {
   append(rows: readonly Row[], seqStart = 0): void {
     for (let from = 0; from < rows.length; from += CHUNK) {
       const n = Math.min(CHUNK, rows.length - from);
+      this.bytes += n * this.columns.length * 16;
       this.fill(rows, from, n, seqStart + from);
       this.appender.appendDataChunk(this.chunk);
       this.chunk.reset();
@@ -189,6 +195,7 @@ export class RowAppender {
         case "string":
         case "json":
           duckdb.vector_assign_string_element(vec, r, v as string);
+          if ((v as string).length > 12) this.bytes += (v as string).length;
           break;
         case "number":
           f64[r] = v as number;
@@ -255,10 +262,12 @@ export class RowAppender {
       const list = vals[r] as (string | null)[] | undefined;
       vals[r] = undefined;
       if (!list) continue;
+      this.bytes += list.length * 16;
       for (const s of list) {
         if (s === null) childNulls = true;
         else {
           duckdb.vector_assign_string_element(child, at, s);
+          if (s.length > 12) this.bytes += s.length;
           childValidity[at >> 3]! |= 1 << (at & 7);
         }
         at++;
@@ -293,7 +302,9 @@ export class RowAppender {
         continue;
       }
       validity[r >> 3]! |= 1 << (r & 7);
-      duckdb.vector_assign_string_element(vec, r, toJson(sortedKeys(left)));
+      const json = toJson(sortedKeys(left));
+      duckdb.vector_assign_string_element(vec, r, json);
+      this.bytes += json.length;
     }
     if (nulls > 0) this.setValidity(vec, n);
   }
