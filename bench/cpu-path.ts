@@ -155,7 +155,7 @@ export function pageText(index: number, types: Record<string, string>): string {
   return JSON.stringify({ results, paging: { next: { after: String((index + 1) * PAGE_SIZE) } } });
 }
 
-function parquetColumns(types: Record<string, string>): ColumnSpec[] {
+export function parquetColumns(types: Record<string, string>): ColumnSpec[] {
   // the same layout as src/sources/schema.ts streamColumns() gives an unnested CRM object
   return [
     { name: "id", type: "string" },
@@ -168,7 +168,7 @@ function parquetColumns(types: Record<string, string>): ColumnSpec[] {
   ];
 }
 
-function operators(types: Record<string, string>): OperatorFunction<Page, Page>[] {
+export function operators(types: Record<string, string>): OperatorFunction<Page, Page>[] {
   return [
     filterByCursor({ cursorField: "updatedAt", since: new Date(BASE - 86_400_000).toISOString() }),
     unnestProperties(),
@@ -177,7 +177,7 @@ function operators(types: Record<string, string>): OperatorFunction<Page, Page>[
 }
 
 /** Pushes pages through a real operator chain synchronously, like one subscription in the pipeline would. */
-function chain(ops: OperatorFunction<Page, Page>[]): (page: Page) => Page {
+export function chain(ops: OperatorFunction<Page, Page>[]): (page: Page) => Page {
   const input = new Subject<Page>();
   let out: Page | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: pipe's overloads do not take a spread of operators

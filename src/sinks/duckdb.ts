@@ -21,9 +21,10 @@ export interface DuckdbSinkOptions {
    */
   keepNestedProperties?: boolean;
   /**
-   * Merge and commit once the staged rows take about this much memory (default 16 MB, ~10,000 rows of a
-   * 100-column contact), besides at every `flush()`: uncommitted rows are held in memory, committed ones go to the
-   * file. Committing early is safe: a checkpoint still only follows a `flush()`, and re-delivered rows merge by key.
+   * Merge and commit once the staged rows take about this much memory (default 8 MB by RowAppender's estimate, ~5,000
+   * rows of a 100-column contact; DuckDB holds them about three times over until the commit: staged, merged,
+   * logged), besides at every `flush()`. Committing early is safe: a checkpoint still only follows a `flush()`, and
+   * re-delivered rows merge by key.
    */
   bufferBytes?: number;
 }
@@ -102,7 +103,7 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
     memoryLimit = "128MB",
     threads = 2,
     keepNestedProperties = false,
-    bufferBytes = 16 << 20,
+    bufferBytes = 8 << 20,
   } = options;
   const tables = new Map<string, DuckTable>();
   let db: DuckDBInstance | undefined;
@@ -134,6 +135,9 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
       memory_limit: memoryLimit,
       threads: String(threads),
       temp_directory: `${path}.tmp`,
+      // DuckDB pins a block per column of every table it writes: 16 KiB blocks (not 256 KiB) keep a table with
+      // thousands of HubSpot properties within the memory limit. A file keeps the block size it was created with.
+      default_block_size: "16384",
     });
     conn = await db.connect();
     return conn;

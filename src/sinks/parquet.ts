@@ -15,8 +15,8 @@ export interface ParquetSinkOptions {
   /** Output directory; each table gets `<dir>/<table>/part-<runId>-<seq>.parquet`. */
   dir: string;
   /**
-   * What all tables together may buffer before the largest is written out as a part (default 32 MB, about 20,000
-   * rows of a 100-column contact); every `flush()` writes a part of each table too.
+   * What all tables together may buffer before the largest is written out as a part (default 32 MB by RowAppender's
+   * estimate, about 20,000 rows of a 100-column contact); every `flush()` writes a part of each table too.
    */
   bufferBytes?: number;
   /** Most rows of one part (default 1,000,000). */
@@ -134,6 +134,8 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
       memory_limit: memoryLimit,
       threads: "2",
       temp_directory: join(dir, ".parquet-spill"),
+      // one block per column is pinned while a table is appended to: small blocks keep wide tables within the limit
+      default_block_size: "16384",
     });
     conn = await db.connect();
     return conn;
