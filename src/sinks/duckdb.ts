@@ -11,7 +11,10 @@ export interface DuckdbSinkOptions {
   dir: string;
   /** Database file name (default `hubspot.duckdb`). */
   file?: string;
-  /** DuckDB's `memory_limit` (default 128MB): past it, merges and staged rows spill to `<file>.tmp/`. */
+  /**
+   * DuckDB's `memory_limit` (default 64MB): its cache of the file's blocks stays within it, and merges that need
+   * more spill to `<file>.tmp/`. A table of several thousand columns may need more.
+   */
   memoryLimit?: string;
   /** DuckDB's worker threads (default 2). */
   threads?: number;
@@ -21,7 +24,7 @@ export interface DuckdbSinkOptions {
    */
   keepNestedProperties?: boolean;
   /**
-   * Merge and commit once the staged rows take about this much memory (default 8 MB by RowAppender's estimate, ~5,000
+   * Merge and commit once the staged rows take about this much memory (default 4 MB by RowAppender's estimate, ~2,500
    * rows of a 100-column contact; DuckDB holds them about three times over until the commit: staged, merged,
    * logged), besides at every `flush()`. Committing early is safe: a checkpoint still only follows a `flush()`, and
    * re-delivered rows merge by key.
@@ -100,10 +103,10 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
   const {
     dir,
     file = "hubspot.duckdb",
-    memoryLimit = "128MB",
+    memoryLimit = "64MB",
     threads = 2,
     keepNestedProperties = false,
-    bufferBytes = 8 << 20,
+    bufferBytes = 4 << 20,
   } = options;
   const tables = new Map<string, DuckTable>();
   let db: DuckDBInstance | undefined;

@@ -32,7 +32,11 @@ export interface ParquetSinkOptions {
    * Only the distinction between a key that was null and one that was absent is not kept.
    */
   omitUnnestedJson?: boolean;
-  /** Memory DuckDB may use for buffered rows before it spills them to `<dir>/.parquet-spill/` (default 128MB). */
+  /**
+   * DuckDB's `memory_limit` (default 256MB), a ceiling rather than a budget (`bufferBytes` is that): writing a part
+   * pins a block per column, which many wide tables at once need room for; past it, DuckDB spills to
+   * `<dir>/.parquet-spill/`.
+   */
   memoryLimit?: string;
   /** Write `<dir>/current.sql` (one DuckDB view per table: the newest row per key) on close (default true). */
   currentViews?: boolean;
@@ -107,7 +111,7 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
     compression = "SNAPPY",
     runId = newRunId(),
     omitUnnestedJson = false,
-    memoryLimit = "128MB",
+    memoryLimit = "256MB",
     currentViews = true,
   } = options;
   if (!(Number.isInteger(partRows) && partRows > 0)) throw new Error("partRows must be a positive integer");
