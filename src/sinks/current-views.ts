@@ -23,13 +23,13 @@ const HEADER = `-- The current state of every table synced into this folder, as 
 -- (or .read out/current.sql), then SELECT * FROM contacts. Paths are absolute: re-run a sync after moving the folder.
 `;
 
-/** The view entry for a table a sink opened. */
-export function viewEntry(spec: TableSpec): ViewEntry {
+/** The view entry for a table a sink opened; `seenDeletes`: a row of this run carried `_ab_cdc_deleted_at`. */
+export function viewEntry(spec: TableSpec, seenDeletes = false): ViewEntry {
   return {
     table: spec.name,
     primaryKey: spec.primaryKey,
     parent: spec.parent,
-    tombstones: spec.columns?.some((c) => c.name === DELETED_COLUMN) ?? false,
+    tombstones: seenDeletes || (spec.columns?.some((c) => c.name === DELETED_COLUMN) ?? false),
   };
 }
 
@@ -106,7 +106,8 @@ async function rewrite(dir: string, entries: readonly ViewEntry[]): Promise<void
   const path = join(dir, CURRENT_SQL);
   const byTable = new Map<string, ViewEntry>();
   if (existsSync(path)) for (const e of parse(await readFile(path, "utf8"))) byTable.set(e.table, e);
-  for (const e of entries) byTable.set(e.table, e);
+  // once a table's files hold deletes, later runs' files do not take them away (only a full refresh's cleanup does)
+  for (const e of entries) byTable.set(e.table, { ...e, tombstones: e.tombstones || byTable.get(e.table)?.tombstones });
   // parents before children: a child's view reads its parent's
   const ordered = [...byTable.values()].sort(
     (a, b) => Number(!!a.parent) - Number(!!b.parent) || a.table.localeCompare(b.table),

@@ -4,7 +4,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row } from "../sources/page.js";
 import { updateCurrentViews, viewEntry } from "./current-views.js";
 import { type AppendColumn, ident, RAW_COLUMN, RowAppender, sqlType } from "./row-appender.js";
-import type { ColumnSpec, Sink, TableSpec } from "./sink.js";
+import { type ColumnSpec, DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 import { TableColumns } from "./table-columns.js";
 
 export { RAW_COLUMN } from "./row-appender.js";
@@ -15,8 +15,8 @@ export interface ParquetSinkOptions {
   /** Output directory; each table gets `<dir>/<table>/part-<runId>-<seq>.parquet`. */
   dir: string;
   /**
-   * What all tables together may buffer before the largest is written out as a part (default 32 MB by RowAppender's
-   * estimate, about 20,000 rows of a 100-column contact); every `flush()` writes a part of each table too.
+   * What all tables together may buffer before the largest is written out as a part (default 16 MB by RowAppender's
+   * estimate, about 10,000 rows of a 100-column contact); every `flush()` writes a part of each table too.
    */
   bufferBytes?: number;
   /** Most rows of one part (default 1,000,000). */
@@ -106,7 +106,7 @@ const runOf = (file: string): string => file.slice("part-".length, file.lastInde
 export function parquetSink(options: ParquetSinkOptions): Sink {
   const {
     dir,
-    bufferBytes = 32 << 20,
+    bufferBytes = 16 << 20,
     partRows = 1_000_000,
     compression = "SNAPPY",
     runId = newRunId(),
@@ -270,7 +270,7 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
     if (!failure && currentViews && tables.size) {
       await updateCurrentViews(
         dir,
-        [...tables.values()].map((t) => viewEntry(t.spec)),
+        [...tables.values()].map((t) => viewEntry(t.spec, t.columns.has(DELETED_COLUMN))),
       );
     }
     conn?.closeSync();

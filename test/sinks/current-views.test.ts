@@ -118,6 +118,16 @@ describe("current.sql", () => {
     ]);
   });
 
+  it("drops deleted keys from a Parquet view even when no run declared the delete column", async () => {
+    const plain: TableSpec = { ...contacts, columns: contacts.columns?.filter((c) => c.name !== "_ab_cdc_deleted_at") };
+    await run(parquetSink({ dir, runId: newRunId(new Date(Date.UTC(2026, 0, 1))) }), [
+      [plain, [{ id: "1" }, { id: "2" }]],
+    ]);
+    await run(parquetSink({ dir, runId: newRunId(new Date(Date.UTC(2026, 0, 2))) }), [[plain, [deleted("2")]]]);
+    await run(parquetSink({ dir, runId: newRunId(new Date(Date.UTC(2026, 0, 3))) }), [[plain, [{ id: "3" }]]]);
+    expect(await current("SELECT id FROM contacts ORDER BY id")).toEqual([{ id: "1" }, { id: "3" }]);
+  });
+
   it("names parts so that their names sort in the order the runs started", () => {
     const ids = [0, 1, 999, 60_000, 86_400_000].map((ms) => newRunId(new Date(Date.UTC(2026, 11, 3) + ms)));
     expect([...ids].sort()).toEqual(ids);
