@@ -11,9 +11,12 @@ const MINUTE = 60_000;
 
 async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(path);
+  const conn = await db.connect();
   try {
-    return (await (await db.connect()).runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   } finally {
+    // both handles, or the file stays locked for the next sync
+    conn.closeSync();
     db.closeSync();
   }
 }
@@ -109,5 +112,19 @@ describe("sync --sink duckdb against the simulator", () => {
     const [engagements] = await query(db, "SELECT count(*)::INT AS n, count(DISTINCT id)::INT AS ids FROM engagements");
     expect(engagements?.n).toBeGreaterThan(0);
     expect(engagements?.n).toBe(engagements?.ids);
-  }, 120_000);
+
+    // a full refresh replaces the table once the stream completed: a record archived since is gone
+    const archived = sim.portal.idAt("contacts", 9) as string;
+    sim.portal.archive("contacts", archived);
+    const refresh = await runCli([...args, "--out", out, "--full-refresh"]);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    const [after] = await query(
+      db,
+      `SELECT count(*)::INT AS n, count(*) FILTER (WHERE id = '${archived}')::INT AS archived FROM contacts`,
+    );
+    expect(after).toEqual({ n: live.length - 1, archived: 0 });
+    expect(
+      await query(db, "SELECT table_name AS t FROM information_schema.tables WHERE table_name LIKE '%next'"),
+    ).toEqual([]);
+  }, 180_000);
 });

@@ -17,10 +17,12 @@ afterEach(async () => {
 /** Query the sink's database file after the sink closed it (DuckDB allows one writer per file). */
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(join(dir, "hubspot.duckdb"));
+  const conn = await db.connect();
   try {
-    const conn = await db.connect();
     return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   } finally {
+    // both handles, or the file stays locked for the next sink
+    conn.closeSync();
     db.closeSync();
   }
 }
