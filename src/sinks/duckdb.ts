@@ -24,7 +24,7 @@ export interface DuckdbSinkOptions {
    */
   keepNestedProperties?: boolean;
   /**
-   * Merge and commit once the staged rows take about this much memory (default 4 MB by RowAppender's estimate, ~2,500
+   * Merge and commit once the staged rows take about this much memory (default 8 MB by RowAppender's estimate, ~5,000
    * rows of a 100-column contact; DuckDB holds them about three times over until the commit: staged, merged,
    * logged), besides at every `flush()`. Committing early is safe: a checkpoint still only follows a `flush()`, and
    * re-delivered rows merge by key.
@@ -106,7 +106,7 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
     memoryLimit = "64MB",
     threads = 2,
     keepNestedProperties = false,
-    bufferBytes = 4 << 20,
+    bufferBytes = 8 << 20,
   } = options;
   const tables = new Map<string, DuckTable>();
   let db: DuckDBInstance | undefined;
@@ -141,6 +141,9 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
       // DuckDB pins a block per column of every table it writes: 16 KiB blocks (not 256 KiB) keep a table with
       // thousands of HubSpot properties within the memory limit. A file keeps the block size it was created with.
       default_block_size: "16384",
+      // each checkpoint rewrites the row groups appended since the last one: with DuckDB's 16 MB of log per
+      // checkpoint, a 1M-row sync spent most of its time there (bench/README.md, "Sinks")
+      checkpoint_threshold: "128MB",
     });
     conn = await db.connect();
     return conn;
