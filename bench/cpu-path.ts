@@ -11,16 +11,13 @@
  * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
  *        [--part-rows N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
- * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load ~3, 100k records, median of 3 runs;
- * records/s per wall second / per CPU second; "before" = src of commit ae28ff7 with this script):
- *   operators alone    before  87k /  94k   after 303k / 322k
- *   NDJSON end to end  before  35k /  37k   after  56k /  60k
- *   Parquet end to end before  14k /  15k   after  22k /  22k   (omitUnnestedJson: 33k / 34k)
- *   Details and what was tried: bench/README.md, "CPU path (bench/cpu-path.ts)".
+ * Last numbers (2026-12-03, Node 20.20.2, shared 2-core VM, load ~1.5, 100k records, median of 3; records/s per CPU
+ * second, end to end): operators alone 209k, NDJSON 44.5k, Parquet (DuckDB writer) 21.2k with the `properties` JSON
+ * column, 34.0k without it (sink alone 40.9k). Writers side by side: bench/sinks.ts and bench/README.md, "Sinks".
  * Reading: "endToEnd" is the rate the pipeline's CPU path can sustain for this stream on one core (operators plus
  * sink, parse excluded); "sinkOnly" isolates the sink's share; the per-CPU-second rates are the steadier ones on a
- * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met, both sinks are bound by work that grows
- * with output size (JSON.stringify; hyparquet-writer's per-value encoding), see bench/README.md.
+ * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met; NDJSON is bound by JSON.stringify,
+ * Parquet by handing every string value to DuckDB one call at a time (see bench/README.md).
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
