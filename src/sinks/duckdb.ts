@@ -302,9 +302,11 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
     if (staged === 0) return;
     for (const t of tables.values()) t.appender?.flush();
     for (const t of tables.values()) {
-      const parent = t.spec.parent && tables.get(t.spec.parent.table);
-      if (!parent || (parent.staged === 0 && t.staged === 0)) continue;
-      if (!(await mergeChild(t, parent)) && t.staged > 0) await mergeKeyed(t);
+      if (!t.spec.parent) continue;
+      const parent = tables.get(t.spec.parent.table);
+      const replaced = parent && (parent.staged > 0 || t.staged > 0) ? await mergeChild(t, parent) : false;
+      // without its parent's key to go by, a child table appends like a table without a primary key
+      if (!replaced && t.staged > 0) await mergeKeyed(t);
     }
     for (const t of tables.values()) if (!t.spec.parent && t.staged > 0) await mergeKeyed(t);
     for (const t of tables.values()) {

@@ -92,8 +92,6 @@ export class RowAppender {
   private readonly scratch = new Scratch();
   private leftovers: (Record<string, unknown> | undefined)[] = new Array(CHUNK);
   private mirrorCheck?: { keys: string[]; same: (row: Row, nested: Row) => boolean };
-  /** Rows appended so far. */
-  rows = 0;
   /**
    * About how many bytes DuckDB holds for them in memory: 16 per value (its string slot; a fixed-width value takes
    * less), plus the text of strings too long to be inlined. Lets owners bound what they buffer by size, not rows.
@@ -129,7 +127,6 @@ export class RowAppender {
       this.appender.appendDataChunk(this.chunk);
       this.chunk.reset();
     }
-    this.rows += rows.length;
   }
 
   /** Hand every appended row to the table (the appender also does so by itself as its buffer fills). */

@@ -229,6 +229,24 @@ describe("duckdbSink", () => {
     ]);
   });
 
+  it("appends the rows of a child table whose parent this sink never opened", async () => {
+    const orphan: TableSpec = { name: "t_items", mode: "append", parent: { table: "t", key: "t_id" } };
+    await sync(
+      duckdbSink({ dir }),
+      [orphan],
+      [
+        [
+          "t_items",
+          [
+            { t_id: 1, v: "a" },
+            { t_id: 1, v: "b" },
+          ],
+        ],
+      ],
+    );
+    expect(await query("SELECT v FROM t_items ORDER BY v")).toEqual([{ v: "a" }, { v: "b" }]);
+  });
+
   it("replaces an overwritten table only when its stream completes", async () => {
     const full: TableSpec = { ...contacts, mode: "overwrite" };
     await sync(duckdbSink({ dir }), [full], [["contacts", [contact(1), contact(2)]]]);
