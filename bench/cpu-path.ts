@@ -9,18 +9,15 @@
  * record (its cost is the check), so all rates count the same records.
  *
  * Run: node --import tsx bench/cpu-path.ts [--smoke] [--pages N] [--repeat R] [--only ops,ndjson,parquet,parquet-omit]
- *        [--row-group N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
+ *        [--part-rows N] [--out DIR]   (output goes to /dev/shm by default: tmpfs keeps disk speed out of it)
  *
- * Last numbers (2026-11-29, Node 20.20.2, shared 2-core VM under load ~3, 100k records, median of 3 runs;
- * records/s per wall second / per CPU second; "before" = src of commit ae28ff7 with this script):
- *   operators alone    before  87k /  94k   after 303k / 322k
- *   NDJSON end to end  before  35k /  37k   after  56k /  60k
- *   Parquet end to end before  14k /  15k   after  22k /  22k   (omitUnnestedJson: 33k / 34k)
- *   Details and what was tried: bench/README.md, "CPU path (bench/cpu-path.ts)".
+ * Last numbers (2026-12-03, Node 20.20.2, shared 2-core VM, load ~1.5, 100k records, median of 3; records/s per CPU
+ * second, end to end): operators alone 209k, NDJSON 44.5k, Parquet (DuckDB writer) 21.2k with the `properties` JSON
+ * column, 34.0k without it (sink alone 40.9k). Writers side by side: bench/sinks.ts and bench/README.md, "Sinks".
  * Reading: "endToEnd" is the rate the pipeline's CPU path can sustain for this stream on one core (operators plus
  * sink, parse excluded); "sinkOnly" isolates the sink's share; the per-CPU-second rates are the steadier ones on a
- * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met, both sinks are bound by work that grows
- * with output size (JSON.stringify; hyparquet-writer's per-value encoding), see bench/README.md.
+ * shared box. Goals: NDJSON ≥ 200k/s, Parquet ≥ 100k/s end to end: not met; NDJSON is bound by JSON.stringify,
+ * Parquet by handing every string value to DuckDB one call at a time (see bench/README.md).
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -45,8 +42,8 @@ export interface CpuPathOptions {
   /** Runs per stage; the report gives the median. */
   repeat?: number;
   stages?: readonly Stage[];
-  /** Parquet row-group size (default: the sink's). */
-  rowGroupSize?: number;
+  /** Parquet rows buffered per part (default: the sink's). */
+  partRows?: number;
   /**
    * Where the sinks write (default /dev/shm when it exists, else the OS temp dir): on tmpfs, disk speed and
    * fsync stay out of the numbers, which then measure CPU.
@@ -155,7 +152,7 @@ export function pageText(index: number, types: Record<string, string>): string {
   return JSON.stringify({ results, paging: { next: { after: String((index + 1) * PAGE_SIZE) } } });
 }
 
-function parquetColumns(types: Record<string, string>): ColumnSpec[] {
+export function parquetColumns(types: Record<string, string>): ColumnSpec[] {
   // the same layout as src/sources/schema.ts streamColumns() gives an unnested CRM object
   return [
     { name: "id", type: "string" },
@@ -168,7 +165,7 @@ function parquetColumns(types: Record<string, string>): ColumnSpec[] {
   ];
 }
 
-function operators(types: Record<string, string>): OperatorFunction<Page, Page>[] {
+export function operators(types: Record<string, string>): OperatorFunction<Page, Page>[] {
   return [
     filterByCursor({ cursorField: "updatedAt", since: new Date(BASE - 86_400_000).toISOString() }),
     unnestProperties(),
@@ -177,7 +174,7 @@ function operators(types: Record<string, string>): OperatorFunction<Page, Page>[
 }
 
 /** Pushes pages through a real operator chain synchronously, like one subscription in the pipeline would. */
-function chain(ops: OperatorFunction<Page, Page>[]): (page: Page) => Page {
+export function chain(ops: OperatorFunction<Page, Page>[]): (page: Page) => Page {
   const input = new Subject<Page>();
   let out: Page | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: pipe's overloads do not take a spread of operators
@@ -223,7 +220,7 @@ async function runOnce(
     sink =
       stage === "ndjson"
         ? ndjsonSink({ dir })
-        : parquetSink({ dir, rowGroupSize: opts.rowGroupSize, omitUnnestedJson: stage === "parquet-omit" });
+        : parquetSink({ dir, partRows: opts.partRows, omitUnnestedJson: stage === "parquet-omit" });
     await sink.open({ name: "contacts", mode: "overwrite", columns: parquetColumns(types) });
   }
   let records = 0;
@@ -335,12 +332,12 @@ function arg(name: string): string | undefined {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const smoke = process.argv.includes("--smoke");
   const only = arg("--only");
-  const rg = arg("--row-group");
+  const rg = arg("--part-rows");
   const report = await run({
     pages: Number(arg("--pages") ?? (smoke ? 20 : 1000)),
     repeat: Number(arg("--repeat") ?? (smoke ? 1 : 3)),
     stages: only ? (only.split(",") as Stage[]) : undefined,
-    rowGroupSize: rg ? Number(rg) : undefined,
+    partRows: rg ? Number(rg) : undefined,
     outDir: arg("--out"),
   });
   console.log(JSON.stringify(report));

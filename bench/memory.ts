@@ -4,7 +4,7 @@
  * What is measured: the peak resident set (VmHWM, polled from /proc/<pid>/status every 100 ms and read once more
  * at exit; the child also reports getrusage maxRSS and its own heap / Buffer peaks) of a child process
  * `node --import tsx bench/memory/runner.ts` that runs a full refresh of `contacts` through the real source,
- * pipeline and file sink (`createSink("parquet" | "ndjson")`, the `sync` command's checkpoint cadence). The
+ * pipeline and file sink (`createSink("parquet" | "ndjson" | "duckdb")`, the `sync` command's checkpoint cadence). The
  * simulator runs in ANOTHER process (bench/memory/sim-server.ts = the `simulate` command with rate limits off), so
  * its memory is not counted; its own peak RSS is reported beside it. Output goes to a temp dir on disk, deleted
  * after each run.
@@ -13,8 +13,8 @@
  * plus HubSpot's defaults, associations to companies; no latency, no rate limits (memory, not speed: the runner
  * also ignores the simulator's rate-limit headers, which it sends even with its limits off).
  *
- * Run: node --import tsx bench/memory.ts [--smoke] [--sizes 100000,1000000] [--sinks parquet,ndjson] [--pagers N]
- *        [--row-group N] [--node-flags "--max-old-space-size=128"]
+ * Run: node --import tsx bench/memory.ts [--smoke] [--sizes 100000,1000000] [--sinks parquet,ndjson,duckdb] [--pagers N]
+ *        [--part-rows N] [--node-flags "--max-old-space-size=128"]
  *
  * Last numbers (2026-11-29, Node 20.20.2, shared 2-core AMD EPYC VM; more in bench/README.md): peak RSS
  *   Parquet 401.5 MB @ 100 k / 406.6 MB @ 1 M; NDJSON 181.0 MB @ 100 k / 214.8 MB @ 1 M (167.8 MB @ 1 M with
@@ -37,17 +37,17 @@ export interface MemoryOptions {
   smoke?: boolean;
   /** List pagers per stream (default: the engine's). */
   pagers?: number;
-  /** Parquet rows per row group (default: the sink's). */
-  rowGroup?: number;
+  /** Parquet rows buffered per part (default: the sink's). */
+  partRows?: number;
   /** Extra node flags for the connector process, e.g. ["--max-old-space-size=128"] (a heap experiment). */
   nodeFlags?: string[];
   sizes?: readonly number[];
-  sinks?: readonly ("parquet" | "ndjson")[];
+  sinks?: readonly ("parquet" | "ndjson" | "duckdb")[];
   log?: (line: string) => void;
 }
 
 export interface MemoryRun {
-  sink: "parquet" | "ndjson";
+  sink: "parquet" | "ndjson" | "duckdb";
   contacts: number;
   records: number;
   wallS: number;
@@ -110,7 +110,7 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 async function runOnce(
   contacts: number,
-  sink: "parquet" | "ndjson",
+  sink: "parquet" | "ndjson" | "duckdb",
   extra: string[],
   flags: string[],
 ): Promise<MemoryRun> {
@@ -173,13 +173,13 @@ async function runOnce(
 export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
   const smoke = options.smoke ?? false;
   const sizes = options.sizes ?? (smoke ? [2_000] : [100_000, 1_000_000]);
-  const sinks = options.sinks ?? ["parquet", "ndjson"];
+  const sinks = options.sinks ?? ["parquet", "ndjson", "duckdb"];
   const log = options.log ?? (() => {});
   const m = machine();
   const runs: MemoryRun[] = [];
   const extra = [
     ...(options.pagers ? ["--pagers", String(options.pagers)] : []),
-    ...(options.rowGroup ? ["--row-group", String(options.rowGroup)] : []),
+    ...(options.partRows ? ["--part-rows", String(options.partRows)] : []),
   ];
   for (const size of sizes) {
     for (const sink of sinks) {
@@ -222,9 +222,9 @@ if (isMain(import.meta.url)) {
   const report = await run({
     smoke: flag(argv, "smoke"),
     sizes: option(argv, "sizes")?.split(",").map(Number),
-    sinks: option(argv, "sinks")?.split(",") as ("parquet" | "ndjson")[] | undefined,
+    sinks: option(argv, "sinks")?.split(",") as ("parquet" | "ndjson" | "duckdb")[] | undefined,
     pagers: numberOption(argv, "pagers"),
-    rowGroup: numberOption(argv, "row-group"),
+    partRows: numberOption(argv, "part-rows"),
     nodeFlags: option(argv, "node-flags")?.split(" ").filter(Boolean),
     log: (l) => process.stderr.write(`${l}\n`),
   });

@@ -21,7 +21,7 @@ import { SourceError } from "./errors.js";
 import { castTypes } from "./operators/cast-types.js";
 import { splitChildren } from "./operators/split-children.js";
 import { unnestProperties } from "./operators/unnest-properties.js";
-import type { Sink } from "./sinks/sink.js";
+import type { Sink, TableSpec } from "./sinks/sink.js";
 import type { Page, StreamState } from "./sources/page.js";
 import type { PropertyCatalog, PropertyDef } from "./sources/properties.js";
 import { pageGate } from "./sources/pull.js";
@@ -159,16 +159,18 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
     lastCheckpointAt = clock.now();
   };
 
-  const open = async (table: string, columns?: ReturnType<typeof streamColumns>) => {
+  const open = async (table: string, spec: Omit<TableSpec, "name" | "mode"> = {}) => {
     if (openedTables.has(table)) return;
     openedTables.add(table);
-    await sink.open({ name: table, columns, mode });
+    await sink.open({ name: table, mode, ...spec });
   };
 
   try {
     const props =
       def.source.kind === "crm-object" ? await firstValueFrom(opts.properties.of(def.source.objectType)) : undefined;
-    await open(name, streamColumns(def, props));
+    await open(name, { columns: streamColumns(def, props), primaryKey: def.primaryKey });
+    // child tables up front, so a sink can replace their rows with the parent's even when no record has children
+    for (const c of def.children ?? []) await open(c.table, { parent: { table: name, key: c.parentKeyAs } });
     let running = false;
     let pages: Observable<Page> = readStream(
       def,
@@ -233,6 +235,7 @@ async function runStream(planned: PlannedStream, opts: PipelineOptions): Promise
       return { stream: name, records, status: "interrupted", reason: "interrupted" };
     }
     await checkpoint(true);
+    await sink.complete?.(name);
     await events.status(name, "COMPLETE");
     return { stream: name, records, status: "complete" };
   } catch (err) {

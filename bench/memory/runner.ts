@@ -2,8 +2,8 @@
  * One connector run for bench/memory.ts: a full refresh of `contacts` from a simulator URL into one file sink,
  * exactly as `sync` wires it. Prints one JSON line: records, wall time, and this process's own memory peaks.
  *
- * Run: node --import tsx bench/memory/runner.ts --url URL --token TOKEN --sink parquet|ndjson --out DIR
- *        [--pagers N] [--row-group N]   (list pagers per stream; Parquet rows per row group)
+ * Run: node --import tsx bench/memory/runner.ts --url URL --token TOKEN --sink parquet|ndjson|duckdb --out DIR
+ *        [--pagers N] [--part-rows N]   (list pagers per stream; Parquet rows buffered per part)
  */
 import { sinkFor } from "../../src/commands/sync.js";
 import { crmReadTuning } from "../../src/sources/crm/backfill.js";
@@ -12,10 +12,10 @@ import { CountingSink, ignoreRateHeaders, numberOption, option, syncInProcess } 
 const argv = process.argv.slice(2);
 const url = option(argv, "url");
 const token = option(argv, "token");
-const kind = option(argv, "sink") as "parquet" | "ndjson";
+const kind = option(argv, "sink") as "parquet" | "ndjson" | "duckdb";
 const out = option(argv, "out");
-if (!url || !token || !out || (kind !== "parquet" && kind !== "ndjson")) {
-  throw new Error("usage: runner.ts --url URL --token TOKEN --sink parquet|ndjson --out DIR");
+if (!url || !token || !out || !["parquet", "ndjson", "duckdb"].includes(kind)) {
+  throw new Error("usage: runner.ts --url URL --token TOKEN --sink parquet|ndjson|duckdb --out DIR");
 }
 
 // Heap and buffer peaks tell which part of RSS grows when it does (JS objects vs Buffers vs native).
@@ -28,10 +28,10 @@ const timer = setInterval(sample, 100);
 
 const pagers = numberOption(argv, "pagers");
 if (pagers) crmReadTuning.listChainsPerStream = pagers;
-const rowGroupSize = numberOption(argv, "row-group");
+const partRows = numberOption(argv, "part-rows");
 const counter = new CountingSink();
 // The sink exactly as `sync` builds it (Parquet without the redundant `properties` JSON column).
-const file = sinkFor(kind, out, rowGroupSize ? { rowGroupSize } : {});
+const file = sinkFor(kind, out, partRows ? { partRows } : {});
 const sink = {
   name: file.name,
   open: (t: Parameters<typeof file.open>[0]) => file.open(t),
@@ -40,6 +40,7 @@ const sink = {
     counter.counts.set(table, (counter.counts.get(table) ?? 0) + rows.length);
   },
   flush: () => file.flush(),
+  complete: (table: string) => file.complete?.(table) ?? Promise.resolve(),
   close: () => file.close(),
 };
 const run = await syncInProcess({

@@ -167,15 +167,15 @@ async function syncWith(config: Config, inputs: SyncInputs): Promise<number> {
 
 /**
  * A sink by its CLI name. Parquet leaves out the `properties` JSON column (its typed `properties_*` columns hold
- * it all) and writes 5,000-row groups, which keeps a 1M-record sync under 256 MB (bench/memory.ts).
+ * it all); bench/memory.ts measures the peak RSS of a 1M-record sync with these settings.
  */
-export function sinkFor(kind: string, dir: string, parquet: { rowGroupSize?: number } = {}): Sink {
+export function sinkFor(kind: string, dir: string, parquet: { partRows?: number } = {}): Sink {
   if (kind === "ndjson") return createSink("ndjson", { dir });
-  if (kind === "parquet")
-    return createSink("parquet", { dir, omitUnnestedJson: true, rowGroupSize: 5_000, ...parquet });
+  if (kind === "parquet") return createSink("parquet", { dir, omitUnnestedJson: true, ...parquet });
+  if (kind === "duckdb") return createSink("duckdb", { dir });
   if (kind === "stdout") return createSink("stdout");
   throw new SourceError(
-    `--sink: unknown sink "${kind}"; use ndjson, parquet, stdout or a comma list`,
+    `--sink: unknown sink "${kind}"; use ndjson, parquet, duckdb, stdout or a comma list`,
     "SINK_UNKNOWN",
     "config",
   );

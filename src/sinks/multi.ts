@@ -21,6 +21,7 @@ export function multiSink(sinks: readonly Sink[]): Sink {
     open: (table: TableSpec) => all(sinks.map((s) => s.open(table))),
     write: (table: string, rows: readonly Row[]) => all(sinks.map((s) => s.write(table, rows))),
     flush: () => all(sinks.map((s) => s.flush())),
+    complete: (table: string) => all(sinks.map((s) => s.complete?.(table) ?? Promise.resolve())),
     close: () => all(sinks.map((s) => s.close())),
   };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { constants, createGzip, type Gzip } from "node:zlib";
 import type { Row } from "../sources/page.js";
+import { updateCurrentViews, viewEntry } from "./current-views.js";
 import { writeAccepted, writtenThrough } from "./drain.js";
 import type { Sink, TableSpec } from "./sink.js";
 import { repairTornGzip, repairTornTail } from "./torn-line.js";
@@ -13,12 +14,15 @@ export interface NdjsonSinkOptions {
   dir: string;
   /** Write `<table>.ndjson.gz` through gzip instead of plain `<table>.ndjson`. */
   gzip?: boolean;
+  /** Write `<dir>/current.sql` (one DuckDB view per table: the newest row per key) on close (default true). */
+  currentViews?: boolean;
 }
 
 /** Bytes a table's file stream buffers before `write()` waits for the disk. */
 const FILE_BUFFER = 4 << 20;
 
 interface NdjsonTable {
+  spec: TableSpec;
   path: string;
   fh: FileHandle;
   file: WriteStream;
@@ -72,7 +76,7 @@ export class LineEncoder {
  * await sink.flush(); // now safe to checkpoint
  */
 export function ndjsonSink(options: NdjsonSinkOptions): Sink {
-  const { dir, gzip = false } = options;
+  const { dir, gzip = false, currentViews = true } = options;
   const tables = new Map<string, NdjsonTable>();
 
   const table = (name: string): NdjsonTable => {
@@ -111,7 +115,7 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       // a page of contacts is ~300 KB of text: with the default 16 KiB mark every write() would wait for the disk,
       // leaving the CPU idle; a few MB lets serializing the next page overlap the write of this one
       const file = fh.createWriteStream({ highWaterMark: FILE_BUFFER });
-      const t: NdjsonTable = { path, fh, file, head: file, lines: new LineEncoder() };
+      const t: NdjsonTable = { spec, path, fh, file, head: file, lines: new LineEncoder() };
       const fail = (err: Error) => {
         t.error ??= err;
       };
@@ -162,6 +166,11 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
           }
         }),
       );
+      if (currentViews && tables.size)
+        await updateCurrentViews(
+          dir,
+          [...tables.values()].map((t) => viewEntry(t.spec)),
+        );
       tables.clear();
     },
   };

@@ -25,11 +25,23 @@ export function propertySchema(type: string): JsonSchema {
   }
 }
 
-/** Parquet column type of one HubSpot property value after castTypes. */
-export function propertyColumn(type: string): ColumnType {
+/**
+ * HubSpot-defined number properties whose values are record or user ids, always integers: stored as INT64 rather
+ * than DOUBLE. Kept to names HubSpot defines (a custom property of the same name must also be of type number); a
+ * value that is not a safe integer still lands in `_raw`, never rounded.
+ */
+export const INTEGER_ID_PROPERTIES: ReadonlySet<string> = new Set([
+  "hs_object_id",
+  "associatedcompanyid",
+  "hs_created_by_user_id",
+  "hs_updated_by_user_id",
+]);
+
+/** Sink column type of one HubSpot property value after castTypes. */
+export function propertyColumn(type: string, name = ""): ColumnType {
   switch (type) {
     case "number":
-      return "number";
+      return INTEGER_ID_PROPERTIES.has(name) ? "integer" : "number";
     case "bool":
     case "boolean":
       return "boolean";
@@ -106,15 +118,16 @@ export function streamJsonSchema(def: StreamDef, declared: readonly PropertyDef[
   };
 }
 
-/** Typed columns for a stream's table (Parquet); undefined lets the sink infer them. */
+/** Typed columns for a stream's table (Parquet, DuckDB); undefined lets the sink infer them. */
 export function streamColumns(def: StreamDef, declared: readonly PropertyDef[] | undefined): ColumnSpec[] | undefined {
   if (def.source.kind !== "crm-object" || !declared) return undefined;
   const columns: ColumnSpec[] = Object.entries(CRM_BASE).map(([name, [, type]]) => ({ name, type }));
   if (hasTombstones(def)) columns.push({ name: DELETED_AT[0], type: DELETED_AT[2] });
   columns.push({ name: "properties", type: "json" });
-  if (def.unnest)
+  if (def.unnest) {
     for (const p of streamProperties(def, declared))
-      columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type) });
-  for (const assoc of def.source.associations ?? []) columns.push({ name: assoc, type: "json" });
+      columns.push({ name: `properties_${p.name}`, type: propertyColumn(p.type, p.name) });
+  }
+  for (const assoc of def.source.associations ?? []) columns.push({ name: assoc, type: "string[]" });
   return columns;
 }

@@ -38,6 +38,20 @@ describe("multiSink", () => {
     expect(calls).toEqual(["ok wrote"]);
   });
 
+  it("forwards complete() to every sink that has it", async () => {
+    const completed: string[] = [];
+    const base: Sink = {
+      name: "plain",
+      open: async () => {},
+      write: async () => {},
+      flush: async () => {},
+      close: async () => {},
+    };
+    const tracking: Sink = { ...base, name: "tracking", complete: async (t) => void completed.push(t) };
+    await multiSink([base, tracking, { ...tracking, name: "second" }]).complete?.("contacts");
+    expect(completed).toEqual(["contacts", "contacts"]);
+  });
+
   it("rejects an unknown sink kind", () => {
     expect(() => createSink("csv" as never, {} as never)).toThrow(/unknown sink kind/);
   });

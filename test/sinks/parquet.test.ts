@@ -24,6 +24,8 @@ afterEach(async () => {
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const conn = await duck.connect();
   try {
+    // TIMESTAMPTZ renders in the session's zone: pin it so the text does not depend on the machine
+    await conn.run("SET TimeZone = 'UTC'");
     return (await conn.runAndReadAll(sql)).getRowObjectsJson();
   } finally {
     conn.closeSync();
@@ -59,7 +61,7 @@ const contact = (i: number) => ({
 
 describe("parquetSink", () => {
   it("writes typed columns that DuckDB and hyparquet read back exactly", async () => {
-    const sink = parquetSink({ dir, rowGroupSize: 4 });
+    const sink = parquetSink({ dir });
     await sink.open({ name: "contacts", mode: "overwrite", columns });
     const rows = Array.from({ length: 10 }, (_, i) => contact(i));
     await sink.write("contacts", rows.slice(0, 6));
@@ -79,8 +81,8 @@ describe("parquetSink", () => {
     expect(types).toEqual({
       n: 10,
       id: "VARCHAR",
-      createdAt: "TIMESTAMP",
-      updatedAt: "TIMESTAMP",
+      createdAt: "TIMESTAMP WITH TIME ZONE",
+      updatedAt: "TIMESTAMP WITH TIME ZONE",
       archived: "BOOLEAN",
       amount: "DOUBLE",
       employees: "BIGINT",
@@ -122,6 +124,7 @@ describe("parquetSink", () => {
       archived: true,
       properties_amount: 4.5,
       properties_employees: 30n,
+      properties_closedate: null,
       properties_email: "c3@example.com",
       _raw: null,
     });
@@ -129,11 +132,10 @@ describe("parquetSink", () => {
     expect(back[4]!.properties_amount).toBeNull();
   });
 
-  it("keeps uncastable values in _raw and late undeclared fields in a new part", async () => {
-    const sink = parquetSink({ dir, rowGroupSize: 2 });
+  it("keeps uncastable values in _raw and gives a field first seen later a column of its own", async () => {
+    const sink = parquetSink({ dir, partRows: 3 });
     await sink.open({ name: "contacts", mode: "overwrite", columns });
     await sink.write("contacts", [contact(1), { ...contact(2), properties_amount: "12;34", createdAt: "not a date" }]);
-    // the first row group is written: the part's schema is fixed, so this field needs a new part
     await sink.write("contacts", [{ ...contact(3), hs_lead_status: "NEW" }, contact(4)]);
     await sink.close();
 
@@ -141,7 +143,7 @@ describe("parquetSink", () => {
       `SELECT id, properties_amount AS amount, createdAt::VARCHAR AS created, _raw, hs_lead_status FROM ${glob("contacts")} ORDER BY id`,
     );
     expect(rows).toEqual([
-      { id: "101", amount: 1.5, created: "2024-05-01 12:31:15.123", _raw: null, hs_lead_status: null },
+      { id: "101", amount: 1.5, created: "2024-05-01 12:31:15.123+00", _raw: null, hs_lead_status: null },
       {
         id: "102",
         amount: null,
@@ -149,9 +151,10 @@ describe("parquetSink", () => {
         _raw: JSON.stringify({ createdAt: "not a date", properties_amount: "12;34" }),
         hs_lead_status: null,
       },
-      { id: "103", amount: 4.5, created: "2024-05-01 12:33:15.123", _raw: null, hs_lead_status: "NEW" },
-      { id: "104", amount: null, created: "2024-05-01 12:34:15.123", _raw: null, hs_lead_status: null },
+      { id: "103", amount: 4.5, created: "2024-05-01 12:33:15.123+00", _raw: null, hs_lead_status: "NEW" },
+      { id: "104", amount: null, created: "2024-05-01 12:34:15.123+00", _raw: null, hs_lead_status: null },
     ]);
+    // partRows 3: a part of three rows (the new field's column added on the way), then one of one
     const parts = (await readdir(join(dir, "contacts"))).filter((f) => f.endsWith(".parquet"));
     expect(parts).toHaveLength(2);
   });
@@ -179,17 +182,14 @@ describe("parquetSink", () => {
 
   it("finishes a readable part on flush while the table keeps receiving rows", async () => {
     const tableDir = join(dir, "contacts");
-    const sink = parquetSink({ dir, rowGroupSize: 3, runId: "20260101T000000000Z-test" });
+    const sink = parquetSink({ dir, runId: "20260101T000000000Z-test" });
     await sink.open({ name: "contacts", mode: "append", columns });
     await sink.write("contacts", [contact(0), contact(1), contact(2), contact(3)]);
-    expect((await readdir(tableDir)).sort()).toEqual(["part-20260101T000000000Z-test-00000.parquet.tmp"]);
+    // rows not yet flushed are not in any file a reader sees
+    expect(await readdir(tableDir)).toEqual([]);
     await sink.flush();
     await sink.write("contacts", [contact(4), contact(5), contact(6)]);
-    // the flushed part is complete and on its final name; the new part is still a .tmp that readers' globs skip
-    expect((await readdir(tableDir)).sort()).toEqual([
-      "part-20260101T000000000Z-test-00000.parquet",
-      "part-20260101T000000000Z-test-00001.parquet.tmp",
-    ]);
+    expect(await readdir(tableDir)).toEqual(["part-20260101T000000000Z-test-00000.parquet"]);
     const [mid] = await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`);
     expect(mid).toEqual({ n: 4 });
     await sink.flush();
@@ -197,10 +197,13 @@ describe("parquetSink", () => {
     await sink.close();
     const [end] = await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`);
     expect(end).toEqual({ n: 7 });
-    expect(await readdir(tableDir)).toHaveLength(2);
+    expect((await readdir(tableDir)).sort()).toEqual([
+      "part-20260101T000000000Z-test-00000.parquet",
+      "part-20260101T000000000Z-test-00001.parquet",
+    ]);
   });
 
-  it("removes leftover .tmp parts on open, and earlier parts only in overwrite mode", async () => {
+  it("removes leftover .tmp parts on open, and an overwritten table's earlier parts once its stream completes", async () => {
     const tableDir = join(dir, "contacts");
     const first = parquetSink({ dir });
     await first.open({ name: "contacts", mode: "overwrite", columns });
@@ -215,9 +218,22 @@ describe("parquetSink", () => {
     await second.close();
     expect(await query(`SELECT count(*)::INT AS n FROM ${glob("contacts")}`)).toEqual([{ n: 2 }]);
 
+    // a full refresh that dies before completing leaves the old parts beside the ones it finished
+    const broken = parquetSink({ dir });
+    await broken.open({ name: "contacts", mode: "overwrite", columns });
+    await broken.write("contacts", [contact(4)]);
+    await broken.close();
+    expect(await query(`SELECT id FROM ${glob("contacts")} ORDER BY id`)).toEqual([
+      { id: "100" },
+      { id: "101" },
+      { id: "104" },
+    ]);
+
     const third = parquetSink({ dir });
     await third.open({ name: "contacts", mode: "overwrite", columns });
     await third.write("contacts", [contact(5)]);
+    await third.flush();
+    await third.complete?.("contacts");
     await third.close();
     expect(await query(`SELECT id FROM ${glob("contacts")}`)).toEqual([{ id: "105" }]);
   });
@@ -232,7 +248,7 @@ describe("parquetSink", () => {
         (p): ColumnSpec => ({ name: `properties_${p}`, type: p.startsWith("n") ? "number" : "string" }),
       ),
     ];
-    const sink = parquetSink({ dir, rowGroupSize: 2500 });
+    const sink = parquetSink({ dir, partRows: 2500 });
     await sink.open({ name: "contacts", mode: "overwrite", columns: wide });
     for (let i = 0; i < rows.length; i += 100) await sink.write("contacts", rows.slice(i, i + 100));
     await sink.close();
@@ -331,5 +347,80 @@ describe("parquetSink", () => {
         _raw: i % 2 ? JSON.stringify({ properties_n: r.properties_n }) : null,
       })),
     );
+  });
+
+  describe("types other readers rely on (read back by DuckDB)", () => {
+    const typed: ColumnSpec[] = [
+      { name: "id", type: "string" },
+      { name: "updatedAt", type: "timestamp" },
+      { name: "companies", type: "string[]" },
+      { name: "properties_hs_object_id", type: "integer" },
+    ];
+    const write = async (rows: Record<string, unknown>[]) => {
+      const sink = parquetSink({ dir });
+      await sink.open({ name: "contacts", mode: "overwrite", columns: typed });
+      await sink.write("contacts", rows);
+      await sink.close();
+    };
+    const schema = async () =>
+      Object.fromEntries(
+        (
+          await query(
+            `SELECT name, type, converted_type AS c, logical_type AS l FROM parquet_schema('${join(dir, "contacts")}/*.parquet')`,
+          )
+        ).map((r) => [r.name, r]),
+      );
+
+    it("writes timestamps adjusted to UTC, which DuckDB reads as TIMESTAMPTZ", async () => {
+      await write([
+        { id: "1", updatedAt: "2024-05-01T14:00:00.123+02:00" },
+        { id: "2", updatedAt: 1714564800000 },
+      ]);
+      expect((await schema()).updatedAt?.l).toContain("isAdjustedToUTC=1");
+      expect(
+        await query(`SELECT typeof(updatedAt) AS t, updatedAt::VARCHAR AS v FROM ${glob("contacts")} ORDER BY id`),
+      ).toEqual([
+        { t: "TIMESTAMP WITH TIME ZONE", v: "2024-05-01 12:00:00.123+00" },
+        { t: "TIMESTAMP WITH TIME ZONE", v: "2024-05-01 12:00:00+00" },
+      ]);
+    });
+
+    it("writes associations as a list of strings, keeping a value that is no list in _raw", async () => {
+      await write([
+        { id: "1", companies: ["11", "12"] },
+        { id: "2", companies: [] },
+        { id: "3", companies: null },
+        { id: "4", companies: "11;12" },
+      ]);
+      expect((await schema()).companies?.c).toBe("LIST");
+      expect(
+        await query(`SELECT typeof(companies) AS t, companies AS v, _raw FROM ${glob("contacts")} ORDER BY id`),
+      ).toEqual([
+        { t: "VARCHAR[]", v: ["11", "12"], _raw: null },
+        { t: "VARCHAR[]", v: [], _raw: null },
+        { t: "VARCHAR[]", v: null, _raw: null },
+        { t: "VARCHAR[]", v: null, _raw: JSON.stringify({ companies: "11;12" }) },
+      ]);
+    });
+
+    it("writes integer ids as INT64, keeping a value that is not a safe integer in _raw unrounded", async () => {
+      await write([
+        { id: "1", properties_hs_object_id: 1 },
+        { id: "2", properties_hs_object_id: 90_071_992_547 },
+        { id: "3", properties_hs_object_id: 12.5 },
+        { id: "4", properties_hs_object_id: "123456789012345678901" },
+      ]);
+      expect((await schema()).properties_hs_object_id?.type).toBe("INT64");
+      expect(
+        await query(
+          `SELECT typeof(properties_hs_object_id) AS t, properties_hs_object_id::VARCHAR AS v, _raw FROM ${glob("contacts")} ORDER BY id`,
+        ),
+      ).toEqual([
+        { t: "BIGINT", v: "1", _raw: null },
+        { t: "BIGINT", v: "90071992547", _raw: null },
+        { t: "BIGINT", v: null, _raw: JSON.stringify({ properties_hs_object_id: 12.5 }) },
+        { t: "BIGINT", v: null, _raw: JSON.stringify({ properties_hs_object_id: "123456789012345678901" }) },
+      ]);
+    });
   });
 });

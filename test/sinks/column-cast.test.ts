@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { castFor, inferType, UNCASTABLE } from "../../src/sinks/parquet-cast.js";
+import { castFor, inferType, UNCASTABLE } from "../../src/sinks/column-cast.js";
 import type { ColumnType } from "../../src/sinks/sink.js";
 
 const DAY = 86_400_000;
@@ -11,10 +11,12 @@ const cases: [ColumnType, unknown, unknown][] = [
   ["number", "12;34", UNCASTABLE],
   ["number", "", null],
   ["number", true, UNCASTABLE],
-  ["integer", "42", 42n],
-  ["integer", 7, 7n],
+  ["integer", "42", 42],
+  ["integer", 7, 7],
   ["integer", 7.5, UNCASTABLE],
-  ["integer", "9223372036854775808", UNCASTABLE],
+  ["integer", 2 ** 53, UNCASTABLE], // a double that may already have been rounded
+  ["integer", "9007199254740993", UNCASTABLE],
+  ["integer", 9007199254740991n, 9007199254740991],
   ["boolean", "TRUE", true],
   ["boolean", "yes", UNCASTABLE],
   ["timestamp", "2024-05-01T12:00:00.123Z", Date.UTC(2024, 4, 1, 12, 0, 0, 123)],
@@ -33,6 +35,12 @@ const cases: [ColumnType, unknown, unknown][] = [
   ["date", "2024-05-01T10:00:00Z", UNCASTABLE], // a time of day would be lost
   ["json", "x", '"x"'],
   ["json", ["1", "2"], '["1","2"]'],
+  ["json", { n: 1n }, '{"n":"1"}'],
+  ["string[]", ["1", "2"], ["1", "2"]],
+  ["string[]", [1, null, true], ["1", null, "true"]],
+  ["string[]", [], []],
+  ["string[]", "1;2", UNCASTABLE],
+  ["string[]", [{ id: "1" }], UNCASTABLE],
 ];
 
 describe("castFor", () => {

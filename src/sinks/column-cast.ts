@@ -6,20 +6,26 @@ export const UNCASTABLE: unique symbol = Symbol("uncastable");
 
 /**
  * Turns a non-null row value into the column's physical value, `null`, or `UNCASTABLE`.
- * Physical values: string/json → string, number → number, integer → bigint, boolean → boolean,
- * timestamp → epoch milliseconds (number), date → days since epoch (number).
+ * Physical values: string/json → string, number → number, integer → a safe integer (number), boolean → boolean,
+ * timestamp → epoch milliseconds (number), date → days since epoch (number), string[] → (string | null)[].
  */
 export type Cast = (value: unknown) => unknown;
 
 const DAY_MS = 86_400_000;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const DIGITS = /^[+-]?\d+$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // an ISO date-time without "Z" or an offset: JavaScript would read it as local time, HubSpot means UTC
 const NO_ZONE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
-const toJson = (v: unknown): string => JSON.stringify(v) ?? "null";
+/** JSON text of any row value; a bigint (never in parsed JSON, possible from library callers) becomes its digits. */
+export function toJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? "null";
+  } catch {
+    // a replacer slows every call down, so only the rare value that needs one gets it
+    return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)) ?? "null";
+  }
+}
 
 const castString: Cast = (v) => {
   switch (typeof v) {
@@ -46,16 +52,18 @@ const castNumber: Cast = (v) => {
   return UNCASTABLE;
 };
 
-const inInt64 = (b: bigint): bigint | typeof UNCASTABLE => (b >= INT64_MIN && b <= INT64_MAX ? b : UNCASTABLE);
+// Integers are kept only where a double holds them exactly: anything larger (already rounded if it came through
+// JSON.parse as a number) goes to `_raw` as it is rather than into the column as a different number.
+const safe = (n: number): number | typeof UNCASTABLE => (Number.isSafeInteger(n) ? n : UNCASTABLE);
 
 const castInteger: Cast = (v) => {
-  if (typeof v === "number") return Number.isInteger(v) ? inInt64(BigInt(v)) : UNCASTABLE;
+  if (typeof v === "number") return safe(v);
   if (typeof v === "string") {
     const s = v.trim();
     if (s === "") return null;
-    return DIGITS.test(s) ? inInt64(BigInt(s)) : UNCASTABLE;
+    return DIGITS.test(s) ? safe(Number(s)) : UNCASTABLE;
   }
-  if (typeof v === "bigint") return inInt64(v);
+  if (typeof v === "bigint") return v >= -(2n ** 53n) && v <= 2n ** 53n ? safe(Number(v)) : UNCASTABLE;
   return UNCASTABLE;
 };
 
@@ -102,6 +110,19 @@ const castDate: Cast = (v) => {
 
 const castJson: Cast = (v) => toJson(v);
 
+const castStrings: Cast = (v) => {
+  if (!Array.isArray(v)) return UNCASTABLE;
+  const out: (string | null)[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    if (x === null || x === undefined) out[i] = null;
+    else if (typeof x === "string") out[i] = x;
+    else if (typeof x === "number" || typeof x === "boolean") out[i] = String(x);
+    else return UNCASTABLE;
+  }
+  return out;
+};
+
 /** The cast for a declared or inferred column type. */
 export function castFor(type: ColumnType): Cast {
   switch (type) {
@@ -119,6 +140,8 @@ export function castFor(type: ColumnType): Cast {
       return castDate;
     case "json":
       return castJson;
+    case "string[]":
+      return castStrings;
   }
 }
 
