@@ -23,14 +23,9 @@ const HEADER = `-- The current state of every table synced into this folder, as 
 -- (or .read out/current.sql), then SELECT * FROM contacts. Paths are absolute: re-run a sync after moving the folder.
 `;
 
-/** The view entry for a table a sink opened; `seenDeletes`: a row of this run carried `_ab_cdc_deleted_at`. */
-export function viewEntry(spec: TableSpec, seenDeletes = false): ViewEntry {
-  return {
-    table: spec.name,
-    primaryKey: spec.primaryKey,
-    parent: spec.parent,
-    tombstones: seenDeletes || (spec.columns?.some((c) => c.name === DELETED_COLUMN) ?? false),
-  };
+/** The view entry for a table a sink opened; `tombstones`: its files hold the `_ab_cdc_deleted_at` column. */
+export function viewEntry(spec: TableSpec, tombstones: boolean): ViewEntry {
+  return { table: spec.name, primaryKey: spec.primaryKey, parent: spec.parent, tombstones };
 }
 
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -6,7 +6,7 @@ import { constants, createGzip, type Gzip } from "node:zlib";
 import type { Row } from "../sources/page.js";
 import { updateCurrentViews, viewEntry } from "./current-views.js";
 import { writeAccepted, writtenThrough } from "./drain.js";
-import type { Sink, TableSpec } from "./sink.js";
+import { DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 import { repairTornGzip, repairTornTail } from "./torn-line.js";
 
 export interface NdjsonSinkOptions {
@@ -31,6 +31,8 @@ interface NdjsonTable {
   head: Writable;
   error?: Error;
   lines: LineEncoder;
+  /** A row written to this file carried `_ab_cdc_deleted_at` (a delete): its current view filters on it. */
+  deletes: boolean;
 }
 
 const MIN_CHUNK = 64 * 1024;
@@ -115,7 +117,7 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       // a page of contacts is ~300 KB of text: with the default 16 KiB mark every write() would wait for the disk,
       // leaving the CPU idle; a few MB lets serializing the next page overlap the write of this one
       const file = fh.createWriteStream({ highWaterMark: FILE_BUFFER });
-      const t: NdjsonTable = { spec, path, fh, file, head: file, lines: new LineEncoder() };
+      const t: NdjsonTable = { spec, path, fh, file, head: file, lines: new LineEncoder(), deletes: false };
       const fail = (err: Error) => {
         t.error ??= err;
       };
@@ -138,6 +140,7 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       } catch (err) {
         return Promise.reject(err);
       }
+      if (!t.deletes) t.deletes = rows.some((r) => r[DELETED_COLUMN] != null);
       // one chunk per call: a single write() per page keeps the stream's per-chunk overhead out of the hot path
       return writeAccepted(t.head, t.lines.encode(rows));
     },
@@ -169,7 +172,8 @@ export function ndjsonSink(options: NdjsonSinkOptions): Sink {
       if (currentViews && tables.size)
         await updateCurrentViews(
           dir,
-          [...tables.values()].map((t) => viewEntry(t.spec)),
+          // a file holds the column only once a delete was written to it, whatever the table declares
+          [...tables.values()].map((t) => viewEntry(t.spec, t.deletes)),
         );
       tables.clear();
     },
