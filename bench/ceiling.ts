@@ -107,6 +107,11 @@ export const VARIANTS: Record<string, CeilingVariant> = {
   "slack-300": { name: "slack-300", config: {}, slackMs: { standard: 300 } },
   "split-min-4": { name: "split-min-4", config: {}, tuning: { minPagesToSplit: 4 } },
   "split-min-8": { name: "split-min-8", config: {}, tuning: { minPagesToSplit: 8 } },
+  "headroom-1": { name: "headroom-1", config: {}, tuning: { laneHeadroom: 1 } },
+  "headroom-0.8": { name: "headroom-0.8", config: {}, tuning: { laneHeadroom: 0.8 } },
+  "headroom-1.5": { name: "headroom-1.5", config: {}, tuning: { laneHeadroom: 1.5 } },
+  "settle-2": { name: "settle-2", config: {}, tuning: { searchSettleMs: 2_000 } },
+  "search-3x": { name: "search-3x", config: {}, simulator: { searchLatencyFactor: 3 } },
   "chains-16": { name: "chains-16", config: {}, tuning: { listChainsPerStream: 16 } },
   "single-pager": { name: "single-pager", config: {}, tuning: { listChainsPerStream: 1 } },
   "single-pager-streams-8": {

@@ -47,8 +47,11 @@ export const crmReadTuning = {
    * least this long after search's last answer: what HubSpot's search index may lag behind (see the catch-up).
    */
   searchSettleMs: 3_000,
-  /** Lanes = rate × page cycle × this (headroom for jitter). */
-  laneHeadroom: 1.25,
+  /**
+   * Lanes = rate × page cycle × this. 1 measured best (bench/README.md, "Ceiling ratio"): more lanes queue at the
+   * budget and every extra split costs a short page.
+   */
+  laneHeadroom: 1,
 };
 
 export interface BackfillPlan {
