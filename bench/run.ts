@@ -1,5 +1,5 @@
 /**
- * The bench harness: runs every question's script (ceiling, cpu-path, memory, incremental-cost, streamed-body) one
+ * The bench harness: runs every question's script (ceiling, cpu-path, memory, sinks, incremental-cost, streamed-body) one
  * after another in this process's order, prints a results table, and exits non-zero only when a bench crashed or
  * returned no report — never because a goal was missed (the table says that).
  *
@@ -55,6 +55,10 @@ const BENCHES: Bench[] = [
   {
     name: "memory",
     run: async (smoke, log) => (await import("./memory.js")).run({ smoke, log }),
+  },
+  {
+    name: "sinks",
+    run: async (smoke, log) => (await import("./sinks.js")).run({ smoke, log }),
   },
   {
     name: "incremental-cost",

@@ -73,12 +73,18 @@ export function readArchivedTombstones(
     lookbackMs: number;
     maxId?: number;
     stateOf: (c: ArchiveCursor) => Record<string, unknown> | undefined;
+    /**
+     * A first read (no cursor yet) is a snapshot: only records it delivered alive and that were archived after
+     * `floorMs` (the newest change seen before it began) are its deletes; the cursor starts past the whole bin.
+     */
+    first?: { floorMs: number; delivered: (id: string) => boolean };
   },
 ): Observable<Page> {
   return defer(() => {
     const atMs = cursorMillis(cursor.archivedAt);
     const floorMs = atMs === undefined ? o.startDate : Math.max(o.startDate, atMs - o.lookbackMs);
     const from: ArchiveCursor = o.lookbackMs > 0 ? { archivedAt: cursor.archivedAt } : cursor;
+    const first = atMs === undefined ? o.first : undefined;
     const bin: CrmContext = {
       ...ctx,
       source: { ...ctx.source, archived: true, associations: [] },
@@ -91,8 +97,11 @@ export function readArchivedTombstones(
     // The bin is a small share of the records: a few lanes read it quickly without many short pages.
     const pages = readBackfill(bin, ready, { space, search: false, maxLanes: 4 }, {}).pipe(
       map((page): Page => {
-        const rows = archivedTombstones(page.records, from, floorMs);
-        next = advanceArchiveCursor(next, rows);
+        let rows = archivedTombstones(page.records, from, first ? first.floorMs : floorMs);
+        if (first) {
+          next = advanceArchiveCursor(next, archivedTombstones(page.records, {}, Number.NEGATIVE_INFINITY));
+          rows = rows.filter((t) => first.delivered(String(t.id)));
+        } else next = advanceArchiveCursor(next, rows);
         const state = o.stateOf(cursor);
         return { stream: ctx.stream, records: rows, ...(state ? { state } : {}) };
       }),

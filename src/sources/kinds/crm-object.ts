@@ -11,7 +11,7 @@
  * Which path runs is decided by `planRead` (pure) from one-result search probes and the budgets' limits as the
  * server announced them.
  */
-import { concat, concatMap, defer, EMPTY, map, type Observable, timer } from "rxjs";
+import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import { type BackfillReport, crmReadTuning, readBackfill } from "../crm/backfill.js";
 import type { CrmContext } from "../crm/context.js";
@@ -20,6 +20,7 @@ import { LIST_PAGE_SIZE } from "../crm/list-page.js";
 import { SEARCH_PAGE_SIZE } from "../crm/modified-keyset.js";
 import { type Probe, probeObject } from "../crm/probe.js";
 import { readModifiedSince } from "../crm/search-since.js";
+import { SeenIds } from "../crm/seen-ids.js";
 import { type ArchiveCursor, mergedTombstones, readArchivedTombstones } from "../crm/tombstones.js";
 import type { Page, Row, StreamState } from "../page.js";
 import { PageSequence } from "../page-sequence.js";
@@ -147,6 +148,7 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
   // A first read is a snapshot: merges older than its cutoff (learnt from the probe) are not its deletes.
   const first = saved.updatedAt === undefined && !saved.backfill;
   const mergedFrom = { ms: first ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY };
+  const cutoff = { ms: o.startDate };
   let maxId: number | undefined;
   let archive: ArchiveCursor = { archivedAt: saved.archivedAt, archivedIds: saved.archivedIds };
   let live: CrmState = {};
@@ -173,22 +175,27 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
         )
       : pages;
 
-  // Deletes are read after a cursor of their own. A read without one (a first sync: a snapshot) delivers none: the
-  // cursor starts at its cutoff, so whatever is archived from then on is delivered by the next sync.
-  const tracking = archive.archivedAt !== undefined;
-  const startDeletesAt = (ms: number) => {
-    if (!tracking && deletes) archive = { archivedAt: new Date(ms).toISOString(), archivedIds: [] };
-  };
-  if (saved.backfill) startDeletesAt(cursorMillis(saved.backfill.cutoff) ?? o.startDate);
+  // A first incremental read is a snapshot: its deletes are the records it delivered alive, archived since.
+  const seen = deletes && saved.archivedAt === undefined ? new SeenIds(1_000_000) : undefined;
+  const remember = (pages: Observable<Page>): Observable<Page> =>
+    seen
+      ? pages.pipe(
+          tap((page) => {
+            for (const r of page.records) seen.add(String(r.id));
+          }),
+        )
+      : pages;
   const livePhase = withMerged(
-    readLive(ctx, seq, saved, o, full, (probe) => {
-      if (first) mergedFrom.ms = probe.cutoffMs;
-      startDeletesAt(probe.cutoffMs);
-      maxId = probe.maxId;
-    }),
+    remember(
+      readLive(ctx, seq, saved, o, full, (probe) => {
+        if (first) mergedFrom.ms = probe.cutoffMs;
+        cutoff.ms = probe.cutoffMs;
+        maxId = probe.maxId;
+      }),
+    ),
   );
   const deletesPhase = defer(() =>
-    deletes && tracking
+    deletes
       ? seq.run((r) =>
           readArchivedTombstones(ctx, r, archive, {
             startDate: o.startDate,
@@ -198,6 +205,7 @@ function readIncremental(ctx: CrmContext, ready: Ready, o: CrmReadOptions): Obse
               archive = c;
               return full(live);
             },
+            first: seen ? { floorMs: cutoff.ms, delivered: (id) => seen.has(id) } : undefined,
           }),
         )
       : EMPTY,
