@@ -83,6 +83,9 @@ function vmHwmMB(pid: number | undefined): number | undefined {
   }
 }
 
+/** The heap cap the CLI runs with (its shebang, the image's entrypoint): the connector is measured as it runs. */
+const CLI_NODE_FLAGS = ["--max-old-space-size=1024"];
+
 function nodeTs(script: string, args: string[], flags: string[] = []): ChildProcess {
   return spawn(process.execPath, [...flags, "--import", "tsx", join(here, script), ...args], {
     cwd: root,
@@ -183,7 +186,7 @@ export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
   ];
   for (const size of sizes) {
     for (const sink of sinks) {
-      const r = await runOnce(size, sink, extra, options.nodeFlags ?? []);
+      const r = await runOnce(size, sink, extra, options.nodeFlags ?? CLI_NODE_FLAGS);
       log(
         `memory ${sink} ${size}: ${r.records} records in ${r.wallS} s, peak RSS ${r.peakRssMB} MB ` +
           `(heap ${r.peakHeapUsedMB}, external ${r.peakExternalMB}, simulator ${r.simulatorPeakRssMB} MB)`,
@@ -211,7 +214,7 @@ export async function run(options: MemoryOptions = {}): Promise<BenchReport> {
     goal: "peak RSS ≤ 256 MB, flat in N (100 k vs 1 M)",
     measured: `${bySink.join("; ")}${complete ? "" : " (INCOMPLETE RUN)"}`,
     met: smoke ? null : worst <= 256 && flat && complete,
-    method: `child process per run, VmHWM polled from /proc; simulator in a separate process, rate limits off${extra.length || options.nodeFlags?.length ? ` (${[...extra, ...(options.nodeFlags ?? [])].join(" ")})` : ""}`,
+    method: `child process per run (node ${(options.nodeFlags ?? CLI_NODE_FLAGS).join(" ")}, as the CLI runs), VmHWM polled from /proc; simulator in a separate process, rate limits off${extra.length ? ` (${extra.join(" ")})` : ""}`,
     machine: m,
     details: { runs, flat, worstPeakRssMB: worst },
   };

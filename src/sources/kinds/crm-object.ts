@@ -8,7 +8,7 @@
  * - Incremental with a small window: keyset search on the modification time (modified-keyset.ts).
  * - Incremental deletes: the recycle bin's records archived since the saved cursor, and ids merged away, as
  *   tombstones (tombstones.ts), after the live records.
- * Which path runs is decided by `planRead` (pure) from one-result search probes and the budgets' limits as the
+ * Which path runs is decided by `readsEverything` (pure) from one-result search probes and the budgets' limits as the
  * server announced them.
  */
 import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } from "rxjs";
@@ -55,13 +55,19 @@ export interface CrmReadOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Records per second the two budgets give at their current limits (list pages of 100, search pages of 200). */
+/**
+ * Records per second the two budgets give at their current limits: list pages of 100 (one request per property
+ * chunk), search pages of 200 (every property in the body).
+ */
 function rates(ctx: CrmContext): { list: number; search: number } {
   const per = (name: "standard" | "search", size: number) => {
     const s = ctx.transport.budgets[name].stats();
     return (s.max / s.windowMs) * 1000 * size;
   };
-  return { list: per("standard", LIST_PAGE_SIZE), search: per("search", SEARCH_PAGE_SIZE) };
+  return {
+    list: per("standard", LIST_PAGE_SIZE) / Math.max(1, ctx.chunks.length),
+    search: per("search", SEARCH_PAGE_SIZE),
+  };
 }
 
 /**
