@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row } from "../sources/page.js";
 import { type AppendColumn, ident, RAW_COLUMN, RowAppender, sqlType } from "./row-appender.js";
+import { serial } from "./serial.js";
 import { type ColumnSpec, type ColumnType, DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 import { TableColumns } from "./table-columns.js";
 
@@ -115,20 +116,9 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
   let seq = 0;
   let staged = 0;
   let stagedBytes = 0;
-  let queue: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
-
   /** Every database operation runs in call order, one at a time; the first failure fails all later ones. */
-  const run = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = queue.then(() => {
-      if (failure) throw failure;
-      return fn();
-    });
-    queue = p.catch((err) => {
-      failure ??= err;
-    });
-    return p;
-  };
+  const ops = serial();
+  const run = ops.run;
 
   const connection = async (): Promise<DuckDBConnection> => {
     if (conn) return conn;
@@ -368,14 +358,14 @@ export function duckdbSink(options: DuckdbSinkOptions): Sink {
     flush: () => run(commit),
     complete: (name) => run(() => swap(name)),
     close: async () => {
-      await queue;
-      if (!failure) return run(close);
+      await ops.idle();
+      if (!ops.failure()) return run(close);
       // after a failure nothing is committed any more: release the file (rolling back) and report it
       conn?.closeSync();
       db?.closeSync();
       conn = undefined;
       db = undefined;
-      throw failure;
+      throw ops.failure();
     },
   };
 }

@@ -4,6 +4,7 @@ import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Row } from "../sources/page.js";
 import { updateCurrentViews, viewEntry } from "./current-views.js";
 import { type AppendColumn, ident, RAW_COLUMN, RowAppender, sqlType } from "./row-appender.js";
+import { serial } from "./serial.js";
 import { type ColumnSpec, DELETED_COLUMN, type Sink, type TableSpec } from "./sink.js";
 import { TableColumns } from "./table-columns.js";
 
@@ -118,19 +119,9 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
   const tables = new Map<string, ParquetTable>();
   let db: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
-
-  const run = <T>(fn: () => Promise<T>): Promise<T> => {
-    const p = queue.then(() => {
-      if (failure) throw failure;
-      return fn();
-    });
-    queue = p.catch((err) => {
-      failure ??= err;
-    });
-    return p;
-  };
+  /** Every database operation runs in call order, one at a time; the first failure fails all later ones. */
+  const ops = serial();
+  const run = ops.run;
 
   const connection = async (): Promise<DuckDBConnection> => {
     if (conn) return conn;
@@ -265,9 +256,9 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
   };
 
   const close = async () => {
-    if (!failure) await flush();
+    if (!ops.failure()) await flush();
     for (const t of tables.values()) t.appender?.close();
-    if (!failure && currentViews && tables.size) {
+    if (!ops.failure() && currentViews && tables.size) {
       await updateCurrentViews(
         dir,
         [...tables.values()].map((t) => viewEntry(t.spec, t.columns.has(DELETED_COLUMN))),
@@ -293,8 +284,8 @@ export function parquetSink(options: ParquetSinkOptions): Sink {
     flush: () => run(flush),
     complete: (name) => run(() => complete(name)),
     close: async () => {
-      await queue;
-      const err = failure;
+      await ops.idle();
+      const err = ops.failure();
       await close();
       if (err) throw err;
     },

@@ -1,24 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimulatorHandle, startSimulator } from "../../src/simulator/index.js";
 import { runCli, tempFiles } from "../cli/run-cli.js";
+import { queryDuckDb } from "../helpers/duckdb.js";
 
 const MINUTE = 60_000;
 const STREAMS = ["contacts", "companies", "deals"] as const;
 
-async function query(path: string, sql: string, init?: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(path);
-  const conn = await db.connect();
-  try {
-    if (init) await conn.run(init);
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
+const query = queryDuckDb;
 
 /** Every live record of a type with its string-typed properties, as HubSpot holds them now. */
 function liveRecords(sim: SimulatorHandle, type: string): Map<string, Record<string, unknown>> {

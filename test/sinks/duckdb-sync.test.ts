@@ -1,25 +1,15 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimulatorHandle, startSimulator } from "../../src/simulator/index.js";
 import { duckdbSink } from "../../src/sinks/duckdb.js";
 import { runCli, tempFiles } from "../cli/run-cli.js";
+import { queryDuckDb } from "../helpers/duckdb.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const MINUTE = 60_000;
 
-async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(path);
-  const conn = await db.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    // both handles, or the file stays locked for the next sync
-    conn.closeSync();
-    db.closeSync();
-  }
-}
+const query = queryDuckDb;
 
 /** Run the writer fixture and SIGKILL it once it has flushed and written more. */
 function killAfterFlush(dir: string, mode: string, committed: number, pending: number): Promise<void> {

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { duckdbSink } from "../../src/sinks/duckdb.js";
 import type { ColumnSpec, Sink, TableSpec } from "../../src/sinks/sink.js";
+import { queryDuckDb } from "../helpers/duckdb.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -15,17 +15,7 @@ afterEach(async () => {
 });
 
 /** Query the sink's database file after the sink closed it (DuckDB allows one writer per file). */
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const db = await DuckDBInstance.create(join(dir, "hubspot.duckdb"));
-  const conn = await db.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    // both handles, or the file stays locked for the next sink
-    conn.closeSync();
-    db.closeSync();
-  }
-}
+const query = (sql: string) => queryDuckDb(join(dir, "hubspot.duckdb"), sql);
 
 const columns: ColumnSpec[] = [
   { name: "id", type: "string" },
