@@ -118,7 +118,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const catalog = new PropertyCatalog(portal);
   const router = new Router([
     ...crmSearchRoutes(portal),
-    ...crmObjectRoutes({ portal, baseUrl }),
+    ...crmObjectRoutes({ portal, baseUrl, listCursor: opts.listCursor }),
     ...crmDealSplitRoutes(portal),
     ...crmAssociationRoutes(portal),
     ...crmPropertyRoutes(portal, catalog),

@@ -31,6 +31,11 @@ export interface SimulatorOptions {
    */
   searchIndexLagHides?: boolean;
   oauth?: { accessTokenTtlSec?: number; rotateRefreshToken?: boolean };
+  /**
+   * How CRM list cursors (`paging.next.after`) are written: the next id itself (default), or base64 of it with a
+   * newline, URL-encoded, as HubSpot's API reference shows them ("NTI1Cg%3D%3D").
+   */
+  listCursor?: "id" | "base64";
   /** Longest accepted request-target (path + query) before 414 (default 16300). */
   maxRequestTargetLength?: number;
   port?: number;

@@ -104,26 +104,36 @@ describe("the CRM work scheduler", () => {
     90_000,
   );
 
-  it("resumes a first sync killed midway without re-reading the ranges it finished", async () => {
-    sim = await startSimulator({ seed: 73, scale: "small", counts: { contacts: 3_000 }, rateLimits: false });
-    const all = liveIds(sim, "contacts");
-    // A sink that dies after ten pages: the last checkpoint is what a killed run leaves.
-    const first = await syncFrom(sim, {
-      streams: ["contacts"],
-      checkpointEveryRecords: 1,
-      failAfterPages: 10,
-    });
-    const state = first.states.get("contacts") as { backfill?: { ranges?: unknown[] } };
-    expect(state?.backfill?.ranges?.length).toBeGreaterThan(0);
-    const delivered = new Set(ids(first.sink.rows("contacts")));
+  it.each(["id", "base64"] as const)(
+    "resumes a first sync killed midway without re-reading the ranges it finished (%s list cursors)",
+    async (listCursor) => {
+      sim = await startSimulator({
+        seed: 73,
+        scale: "small",
+        counts: { contacts: 3_000 },
+        rateLimits: false,
+        listCursor,
+      });
+      const all = liveIds(sim, "contacts");
+      // A sink that dies after ten pages: the last checkpoint is what a killed run leaves.
+      const first = await syncFrom(sim, {
+        streams: ["contacts"],
+        checkpointEveryRecords: 1,
+        failAfterPages: 10,
+      });
+      const state = first.states.get("contacts") as { backfill?: { ranges?: unknown[] } };
+      expect(state?.backfill?.ranges?.length).toBeGreaterThan(0);
+      const delivered = new Set(ids(first.sink.rows("contacts")));
 
-    const second = await syncFrom(sim, { streams: ["contacts"], state: first.states });
-    expect(second.errors).toEqual([]);
-    const again = ids(liveRows(second.sink.rows("contacts")));
-    expect(unique([...delivered, ...again]).sort()).toEqual(all);
-    // Finished ranges are not read again: the second run delivers about what the first did not.
-    expect(again.length).toBeLessThan(all.length - delivered.size / 2);
-    expect(second.states.get("contacts")).toMatchObject({ updatedAt: expect.any(String) });
-    expect(second.states.get("contacts")).not.toHaveProperty("backfill");
-  }, 60_000);
+      const second = await syncFrom(sim, { streams: ["contacts"], state: first.states });
+      expect(second.errors).toEqual([]);
+      const again = ids(liveRows(second.sink.rows("contacts")));
+      expect(unique([...delivered, ...again]).sort()).toEqual(all);
+      // Finished ranges are not read again: the second run delivers about what the first did not.
+      expect(again.length).toBeLessThan(all.length - delivered.size / 2);
+      expect(second.states.get("contacts")).toMatchObject({ updatedAt: expect.any(String) });
+      expect(second.states.get("contacts")).not.toHaveProperty("backfill");
+    },
+    60_000,
+  );
 });

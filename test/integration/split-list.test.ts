@@ -136,6 +136,29 @@ describe("full list read split over id ranges", () => {
     }
   });
 
+  it("splits a list whose cursors are base64, as HubSpot's API reference shows them", async () => {
+    crmReadTuning.listChainsPerStream = 4;
+    const b64 = await startSimulator({
+      seed: 45,
+      scale: "small",
+      counts: { contacts: 3_000 },
+      rateLimits: false,
+      listCursor: "base64",
+    });
+    try {
+      const run = await syncFrom(b64, { streams: ["contacts"], mode: "full_refresh" });
+      expect(run.errors).toEqual([]);
+      const got = ids(run.sink.rows("contacts"));
+      expect(unique(got).length).toBe(got.length);
+      expect(got.sort()).toEqual(liveIds(b64, "contacts"));
+      // More than the one pager's 30 list requests: pagers started at ids of their choosing, as cursors of that form.
+      expect(listRequests(b64)).toBeGreaterThan(30);
+      expect(b64.stats().routes.filter((r) => r.status === 400)).toEqual([]);
+    } finally {
+      await b64.close();
+    }
+  });
+
   it("reads in one pager when asked to", async () => {
     crmReadTuning.listChainsPerStream = 1;
     const clean = await startSimulator({ seed: 44, scale: "small", counts: { contacts: 1_000 }, rateLimits: false });

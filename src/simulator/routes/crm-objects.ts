@@ -22,6 +22,29 @@ export interface CrmRouteEnv {
   portal: Portal;
   /** Base URL used in `paging.next.link`. */
   baseUrl(): string;
+  /** How list cursors are written (SimulatorOptions.listCursor). */
+  listCursor?: "id" | "base64";
+}
+
+/**
+ * The list cursor for the next id: the id itself, or as HubSpot's API reference shows it, base64 of the id and a
+ * newline, URL-encoded ("NTI1Cg%3D%3D" for 525). Both name the id just past the last record served.
+ */
+function writeCursor(form: CrmRouteEnv["listCursor"], next: number): string {
+  return form === "base64" ? encodeURIComponent(Buffer.from(`${next}\n`).toString("base64")) : String(next);
+}
+
+/** The id a client's cursor names, in the portal's form, or undefined when it is not one. */
+function readCursor(form: CrmRouteEnv["listCursor"], raw: string): number | undefined {
+  let text = raw;
+  if (form === "base64") {
+    try {
+      text = Buffer.from(decodeURIComponent(raw), "base64").toString("utf8").replace(/\n$/, "");
+    } catch {
+      return undefined;
+    }
+  }
+  return /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
 function encodeOpts(td: Parameters<typeof responseProps>[0], q: URLSearchParams): EncodeOpts {
@@ -47,8 +70,9 @@ function list(env: CrmRouteEnv, req: SimRequest): SimResult {
   let from = 0;
   if (afterRaw !== null && afterRaw !== "") {
     // The cursor is the id just past the last record served ("last id + 1"), as HubSpot's look.
-    if (!/^\d{1,15}$/.test(afterRaw)) return validationError(`Invalid after value: ${afterRaw}`);
-    from = td.ids.lowerBound(Number(afterRaw));
+    const next = readCursor(env.listCursor, afterRaw);
+    if (next === undefined) return validationError(`Invalid after value: ${afterRaw}`);
+    from = td.ids.lowerBound(next);
   }
   const total = portal.total(td);
   const w = sharedWriter.reset();
@@ -73,7 +97,7 @@ function list(env: CrmRouteEnv, req: SimRequest): SimResult {
     }
   }
   if (more) {
-    const after = String(td.ids.idNum(last) + 1);
+    const after = writeCursor(env.listCursor, td.ids.idNum(last) + 1);
     const q = new URLSearchParams(req.query);
     q.set("after", after);
     w.ascii(`,"paging":{"next":{"after":"${after}","link":"${env.baseUrl()}${req.path}?${q.toString()}"}}`);

@@ -29,6 +29,7 @@ import type { Page, Row } from "../page.js";
 import { pullPages, type Ready, type Step } from "../pull.js";
 import { associationsOf, type CrmContext } from "./context.js";
 import type { IdSpace, Lane, LaneKind, SavedRange } from "./id-space.js";
+import { detectCodec, encodeCursor, type ListCursorCodec } from "./list-cursor.js";
 import { fetchListPage, LIST_PAGE_SIZE } from "./list-page.js";
 import { modifiedMillis } from "./modified-keyset.js";
 import { searchRefused } from "./probe.js";
@@ -58,8 +59,8 @@ export interface BackfillPlan {
   space: IdSpace;
   /** Search lanes allowed (search answered the probe for this object). */
   search: boolean;
-  /** Ids page in ascending numeric order with `after` = next id (known from an earlier run); else learnt from page 1. */
-  byId?: boolean;
+  /** How the list pages by id (known from an earlier run; `null`: it does not); else learnt from page 1. */
+  codec?: ListCursorCodec | null;
   /** The opaque list cursor of a resumed read whose ids did not page by id. */
   after?: string;
   /** Drop records modified before this (epoch ms): an incremental read that chose to read everything. */
@@ -69,7 +70,7 @@ export interface BackfillPlan {
   /** At most this many list lanes (a small read gains little from splits, each of which costs a short page). */
   maxLanes?: number;
   /** The state each page carries: the ranges left (or the opaque cursor); undefined in full refresh. */
-  stateOf?: (left: { ranges?: SavedRange[]; after?: string }) => Record<string, unknown> | undefined;
+  stateOf?: (left: { ranges?: SavedRange[]; after?: string; codec?: ListCursorCodec }) => Record<string, unknown> | undefined;
 }
 
 /** What the read did, for the catch-up that follows it. */
@@ -83,18 +84,20 @@ export interface BackfillReport {
 }
 
 /**
- * Whether the list endpoint pages by id the way HubSpot's does: records ascending by numeric id and `after` a
- * number above the page's last id. Only then may a pager start at an id of its choosing (`after = id`): a cursor
- * above the last id served must include the id it names, or the endpoint's own paging would skip that id.
+ * How the list endpoint pages, from its first page: by id when its records come in ascending numeric id order and
+ * its `after` names a number above the page's last id in a form we can write ourselves (list-cursor.ts). Only then
+ * may a pager start at an id of its choosing: a cursor above the last id served must include the id it names, or
+ * the endpoint's own paging would skip that id. Undefined: it does not page by id (one pager reads it all).
  */
-export function pagesById(records: readonly Row[], after: string | undefined): boolean {
+export function listPaging(records: readonly Row[], after: string | undefined): ListCursorCodec | undefined {
   let prev = -1;
   for (const r of records) {
     const id = Number(r.id);
-    if (!Number.isSafeInteger(id) || id <= prev) return false;
+    if (!Number.isSafeInteger(id) || id <= prev) return undefined;
     prev = id;
   }
-  return after === undefined || (/^\d{1,15}$/.test(after) && Number(after) > prev);
+  // The only page: nothing to split, any form will do.
+  return after === undefined ? "id" : detectCodec(prev, after);
 }
 
 /** An exponentially weighted mean, seeded with a guess. */
@@ -123,7 +126,7 @@ export function readBackfill(
     const cycle: Record<LaneKind, Mean> = { list: new Mean(400), search: new Mean(600) };
     const timing = { fetchMs: 0, fetches: 0, sinkMs: 0, waits: 0 };
     const withAssociations = associationsOf(ctx, new Set());
-    let byId = plan.byId;
+    let codec = plan.codec;
     let searchOn = plan.search;
     let emitted = 0;
     let delivered = 0;
@@ -154,11 +157,11 @@ export function readBackfill(
 
     const stateNow = (): Record<string, unknown> | undefined => {
       if (!plan.stateOf) return undefined;
-      if (!byId) {
+      if (!codec) {
         const opening = space.lanes[0];
         return plan.stateOf(opening && !opening.done ? { after: opening.after } : {});
       }
-      return plan.stateOf({ ranges: space.snapshot() });
+      return plan.stateOf({ ranges: space.snapshot(), codec });
     };
 
     const pageOf = (records: Row[]): Page => {
@@ -187,7 +190,7 @@ export function readBackfill(
      * while the page fetched its associations, and the ids above the new bound belong to the new lane.
      */
     const withinBound = (lane: Lane, rows: Row[]): { rows: Row[]; cut: boolean } => {
-      if (!byId) return { rows, cut: false };
+      if (!codec) return { rows, cut: false };
       const cut = rows.findIndex((r) => Number(r.id) >= lane.to);
       return cut < 0 ? { rows, cut: false } : { rows: rows.slice(0, cut), cut: true };
     };
@@ -202,7 +205,7 @@ export function readBackfill(
       (cursor: string | undefined): Observable<Step<string | undefined>> =>
         fetchListPage(transport, ctx.source.objectType, ctx.chunks, cursor, !!ctx.source.archived, granted(lane)).pipe(
           concatMap(({ records, after }) => {
-            if (byId === undefined) byId = pagesById(records, after);
+            if (codec === undefined) codec = listPaging(records, after) ?? null;
             const parsed = withinBound(lane, records);
             return withAssociations(parsed.rows).pipe(
               map((fetched) => {
@@ -210,7 +213,7 @@ export function readBackfill(
                 const reachedBound = parsed.cut || cut;
                 lane.after = after;
                 const more = after !== undefined && !reachedBound;
-                if (byId) {
+                if (codec) {
                   const full = records.length >= LIST_PAGE_SIZE && !reachedBound;
                   space.advance(
                     lane,
@@ -292,7 +295,7 @@ export function readBackfill(
       const pages =
         lane.kind === "list"
           ? pullPages<string | undefined>(
-              lane.after ?? (lane.pos > 0 ? String(lane.pos) : undefined),
+              lane.after ?? (lane.pos > 0 ? encodeCursor(codec || "id", lane.pos) : undefined),
               timed(listStep(lane)),
               laneReady,
             )
@@ -337,7 +340,7 @@ export function readBackfill(
     function evaluate(): void {
       if (finished) return;
       const running = active.list + active.search;
-      if (byId && space.maxId !== undefined && (running === 0 || sinkKeepsUp())) {
+      if (codec && space.maxId !== undefined && (running === 0 || sinkKeepsUp())) {
         const rules = { minRecordsToSplit: crmReadTuning.minPagesToSplit * LIST_PAGE_SIZE };
         for (const kind of ["search", "list"] as const) {
           if (kind === "search" && !searchWorthIt()) continue;

@@ -16,6 +16,7 @@ import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import { type BackfillReport, crmReadTuning, readBackfill } from "../crm/backfill.js";
 import type { CrmContext } from "../crm/context.js";
 import { IdSpace, type SavedRange } from "../crm/id-space.js";
+import type { ListCursorCodec } from "../crm/list-cursor.js";
 import { LIST_PAGE_SIZE } from "../crm/list-page.js";
 import { SEARCH_PAGE_SIZE } from "../crm/modified-keyset.js";
 import { type Probe, probeObject } from "../crm/probe.js";
@@ -35,7 +36,7 @@ export interface CrmState extends StreamState {
   /** Mid-drain of a millisecond shared by more than a page of records: ids up to this one were delivered. */
   drainAfterId?: string;
   /** A read of the whole id line in progress: the ranges left (or the list's opaque cursor); then `cutoff`. */
-  backfill?: { cutoff: string; ranges?: SavedRange[]; after?: string };
+  backfill?: { cutoff: string; ranges?: SavedRange[]; after?: string; codec?: ListCursorCodec };
   /** Tombstones of archived records were delivered up to here (and for these ids in its millisecond). */
   archivedAt?: string;
   archivedIds?: string[];
@@ -256,11 +257,18 @@ function backfillThenCatchUp(
   ctx: CrmContext,
   seq: PageSequence,
   space: IdSpace,
-  p: { cutoff: string; minModified?: number; total?: number; byId?: boolean; after?: string; search?: boolean },
+  p: {
+    cutoff: string;
+    minModified?: number;
+    total?: number;
+    codec?: ListCursorCodec | null;
+    after?: string;
+    search?: boolean;
+  },
   full: (s: CrmState) => CrmState,
 ): Observable<Page> {
   const report = catchUpReport(cursorMillis(p.cutoff));
-  const stateOf = (left: { ranges?: SavedRange[]; after?: string }): CrmState => {
+  const stateOf = (left: { ranges?: SavedRange[]; after?: string; codec?: ListCursorCodec }): CrmState => {
     const open = left.ranges ? left.ranges.length > 0 : left.after !== undefined;
     return full(open ? { backfill: { cutoff: p.cutoff, ...left } } : { updatedAt: p.cutoff });
   };
@@ -272,7 +280,7 @@ function backfillThenCatchUp(
         {
           space,
           search: p.search ?? true,
-          byId: p.byId,
+          codec: p.codec,
           after: p.after,
           minModified: p.minModified,
           total: p.total,
@@ -297,7 +305,9 @@ function resumeBackfill(
     return probeObject(ctx.transport, ctx.source.objectType, ctx.source.modifiedProperty).pipe(
       concatMap((probe) => {
         space.maxId = probe?.maxId;
-        return backfillThenCatchUp(ctx, seq, space, { cutoff: saved.cutoff, byId: true, search: !!probe }, full);
+        // An earlier run learnt the cursor's form (states from before it saved one wrote plain ids).
+        const codec = saved.codec ?? "id";
+        return backfillThenCatchUp(ctx, seq, space, { cutoff: saved.cutoff, codec, search: !!probe }, full);
       }),
     );
   }
@@ -305,7 +315,7 @@ function resumeBackfill(
     ctx,
     seq,
     new IdSpace(),
-    { cutoff: saved.cutoff, byId: false, after: saved.after, search: false },
+    { cutoff: saved.cutoff, codec: null, after: saved.after, search: false },
     full,
   );
 }
