@@ -70,7 +70,11 @@ export interface BackfillPlan {
   /** At most this many list lanes (a small read gains little from splits, each of which costs a short page). */
   maxLanes?: number;
   /** The state each page carries: the ranges left (or the opaque cursor); undefined in full refresh. */
-  stateOf?: (left: { ranges?: SavedRange[]; after?: string; codec?: ListCursorCodec }) => Record<string, unknown> | undefined;
+  stateOf?: (left: {
+    ranges?: SavedRange[];
+    after?: string;
+    codec?: ListCursorCodec;
+  }) => Record<string, unknown> | undefined;
 }
 
 /** What the read did, for the catch-up that follows it. */
