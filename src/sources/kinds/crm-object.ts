@@ -13,6 +13,7 @@
  */
 import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } from "rxjs";
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
+import { trackState } from "../../operators/track-state.js";
 import { type BackfillReport, crmReadTuning, readBackfill } from "../crm/backfill.js";
 import type { CrmContext } from "../crm/context.js";
 import { IdSpace, type SavedRange } from "../crm/id-space.js";
@@ -326,19 +327,8 @@ function resumeBackfill(
  */
 function readClientSide(ctx: CrmContext, ready: Ready, lo: number, full: (s: CrmState) => CrmState): Observable<Page> {
   ctx.warn(`${ctx.stream}: search is not available; reading the full list instead`);
-  return defer(() => {
-    let newest = lo;
-    const start = full({ updatedAt: iso(lo) });
-    const pages = readBackfill(ctx, ready, { space: new IdSpace(), search: false, minModified: lo }, {}).pipe(
-      map((page) => {
-        for (const r of page.records) {
-          const ms = cursorMillis(r.updatedAt);
-          if (ms !== undefined && ms > newest) newest = ms;
-        }
-        return { ...page, state: start };
-      }),
-    );
-    const end = defer(() => [{ stream: ctx.stream, records: [], state: full({ updatedAt: iso(newest) }) } as Page]);
-    return concat(pages, end);
-  });
+  return readBackfill(ctx, ready, { space: new IdSpace(), search: false, minModified: lo }, {}).pipe(
+    trackState({ cursorField: "updatedAt", start: iso(lo), stream: ctx.stream }),
+    map((page) => (page.state ? { ...page, state: full(page.state) } : page)),
+  );
 }
