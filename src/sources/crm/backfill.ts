@@ -27,7 +27,7 @@ import {
 } from "rxjs";
 import type { Page, Row } from "../page.js";
 import { pullPages, type Ready, type Step } from "../pull.js";
-import { associationsOf, type CrmContext } from "./context.js";
+import { associationsOf, type CrmContext, pagesPerMs, requestsPerPage } from "./context.js";
 import type { IdSpace, Lane, LaneKind, SavedRange } from "./id-space.js";
 import { detectCodec, encodeCursor, type ListCursorCodec } from "./list-cursor.js";
 import { fetchListPage, LIST_PAGE_SIZE } from "./list-page.js";
@@ -137,12 +137,8 @@ export function readBackfill(
     let finished = false;
 
     const budgetOf = (kind: LaneKind) => transport.budgets[kind === "list" ? "standard" : "search"];
-    // A list page with a wide property set is one request per property chunk, all drawn from the 10-s budget.
-    const requestsPerPage = (kind: LaneKind) => (kind === "list" ? Math.max(1, ctx.chunks.length) : 1);
     const capOf = (kind: LaneKind) => {
-      const s = budgetOf(kind).stats();
-      const pagesPerMs = s.max / s.windowMs / requestsPerPage(kind);
-      const needed = Math.ceil(pagesPerMs * cycle[kind].get() * crmReadTuning.laneHeadroom);
+      const needed = Math.ceil(pagesPerMs(ctx, kind) * cycle[kind].get() * crmReadTuning.laneHeadroom);
       const hard =
         kind === "list"
           ? Math.min(plan.maxLanes ?? Number.POSITIVE_INFINITY, crmReadTuning.listChainsPerStream)
@@ -154,7 +150,7 @@ export function readBackfill(
     /** Records left: HubSpot's count less what was read beats the id-density estimate (ids are spread unevenly). */
     const recordsLeft = () => (plan.total !== undefined ? Math.max(0, plan.total - delivered) : space.totalRemaining());
     /** Ms the list alone needs for what is left, at what its rolling window still grants. */
-    const listEtaMs = () => budgetOf("list").etaMs((recordsLeft() / LIST_PAGE_SIZE) * requestsPerPage("list"));
+    const listEtaMs = () => budgetOf("list").etaMs((recordsLeft() / LIST_PAGE_SIZE) * requestsPerPage(ctx, "list"));
     // Search keeps reading while the list alone would need longer than the settle time: then the read ends at
     // least that long after search's last answer, and the catch-up need not wait.
     const searchWorthIt = () => searchOn && listEtaMs() > crmReadTuning.searchSettleMs;

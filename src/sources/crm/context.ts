@@ -4,6 +4,7 @@ import type { Row } from "../page.js";
 import type { CrmObjectSource } from "../stream-def.js";
 import type { Transport } from "../transport.js";
 import { attachAssociations } from "./associations.js";
+import type { LaneKind } from "./id-space.js";
 
 /** What every part of a CRM object read needs: where, what properties, which clock. */
 export interface CrmContext {
@@ -32,4 +33,15 @@ export function associationsOf(ctx: CrmContext, warned: Set<string>) {
         ctx.warn(`${ctx.stream}: associations to ${to} skipped: ${err.message}`);
       },
     );
+}
+
+/** Requests one page costs: a list page asks once per property chunk (a search body carries them all). */
+export function requestsPerPage(ctx: CrmContext, kind: LaneKind): number {
+  return kind === "list" ? Math.max(1, ctx.chunks.length) : 1;
+}
+
+/** Pages per ms a budget grants at its current (server-announced) limit. */
+export function pagesPerMs(ctx: CrmContext, kind: LaneKind): number {
+  const s = ctx.transport.budgets[kind === "list" ? "standard" : "search"].stats();
+  return s.max / s.windowMs / requestsPerPage(ctx, kind);
 }

@@ -15,7 +15,7 @@ import { concat, concatMap, defer, EMPTY, map, type Observable, tap, timer } fro
 import { cursorMillis } from "../../operators/filter-by-cursor.js";
 import { trackState } from "../../operators/track-state.js";
 import { type BackfillReport, crmReadTuning, readBackfill } from "../crm/backfill.js";
-import type { CrmContext } from "../crm/context.js";
+import { type CrmContext, pagesPerMs } from "../crm/context.js";
 import { IdSpace, type SavedRange } from "../crm/id-space.js";
 import type { ListCursorCodec } from "../crm/list-cursor.js";
 import { LIST_PAGE_SIZE } from "../crm/list-page.js";
@@ -57,18 +57,11 @@ export interface CrmReadOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * Records per second the two budgets give at their current limits: list pages of 100 (one request per property
- * chunk), search pages of 200 (every property in the body).
- */
+/** Records per second the two budgets give at their current limits (list pages of 100, search pages of 200). */
 function rates(ctx: CrmContext): { list: number; search: number } {
-  const per = (name: "standard" | "search", size: number) => {
-    const s = ctx.transport.budgets[name].stats();
-    return (s.max / s.windowMs) * 1000 * size;
-  };
   return {
-    list: per("standard", LIST_PAGE_SIZE) / Math.max(1, ctx.chunks.length),
-    search: per("search", SEARCH_PAGE_SIZE),
+    list: pagesPerMs(ctx, "list") * 1000 * LIST_PAGE_SIZE,
+    search: pagesPerMs(ctx, "search") * 1000 * SEARCH_PAGE_SIZE,
   };
 }
 
